@@ -1,0 +1,56 @@
+"""One typed settings object (NEWSDESK_ environment prefix), built once at the edge and passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_home() -> Path:
+    """Per-user data folder for the library when NEWSDESK_HOME is not set."""
+    return platformdirs.user_data_path("newsdesk", appauthor=False)
+
+
+class Settings(BaseSettings):
+    """Everything configurable in newsdesk; read from NEWSDESK_* variables or passed explicitly."""
+
+    model_config = SettingsConfigDict(env_prefix="NEWSDESK_", extra="ignore")
+
+    home: Path = Field(default_factory=default_home, description="Folder holding the library.")
+    catalog_url: str | None = Field(None, description="SQLAlchemy URL; default sqlite file in home.")
+    chroma_url: str | None = Field(None, description="Chroma server URL; default embedded on disk.")
+    collection: str = "passages"
+
+    embedder: str = Field("local", description="Embedding backend: local | openai.")
+    embedding_model: str | None = Field(None, description="Model name for the openai embedder.")
+    embed_batch_size: int = 64
+    openai_api_key: str | None = Field(None, validation_alias="OPENAI_API_KEY")
+    openai_base_url: str | None = Field(None, validation_alias="OPENAI_BASE_URL")
+
+    fetch_timeout: float = 20.0
+    fetch_max_bytes: int = 10 * 1024 * 1024
+    fetch_max_redirects: int = 5
+    user_agent: str = "newsdesk/0.1 (+market-news analysis assistant)"
+    max_file_bytes: int = 25 * 1024 * 1024
+    min_article_words: int = 60
+
+    chunk_min_words: int = 80
+    chunk_max_words: int = 250
+    chunk_overlap_words: int = 40
+
+    search_k: int = 5
+    search_pool: int = 50
+    rrf_k: int = 60
+
+    @property
+    def resolved_catalog_url(self) -> str:
+        """The catalog URL, defaulting to a SQLite file inside home."""
+        return self.catalog_url or f"sqlite:///{self.home / 'catalog.sqlite'}"
+
+    @property
+    def chroma_path(self) -> Path:
+        """Folder of the embedded Chroma store."""
+        return self.home / "chroma"

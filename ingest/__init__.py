@@ -1,0 +1,1 @@
+"""The write path: fetching, feeds, files, text cleaning, chunking and the ingest pipeline."""

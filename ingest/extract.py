@@ -1,0 +1,174 @@
+"""Main text and metadata from HTML pages (trafilatura), PDFs (pypdf), Markdown and plain text."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from urllib.parse import urlparse
+
+from assistant.errors import ExtractionError
+from assistant.models import ArticleMeta
+from ingest.clean import clean_text
+
+_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
+_MD_TITLE = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """Article text and metadata extracted from one item, before it becomes an Article."""
+
+    text: str
+    meta: ArticleMeta
+    item: str
+    notes: list[str] = field(default_factory=list)
+
+
+def parse_date(value: object) -> date | None:
+    """An ISO-like date (YYYY-MM-DD, optionally followed by a time) or None."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        return None
+    match = re.match(r"\s*(\d{4})-(\d{2})-(\d{2})", value)
+    if not match:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
+def _site_from_url(url: str | None) -> str | None:
+    """Host name without www., used as the source when a page names no site."""
+    if not url:
+        return None
+    host = urlparse(url).hostname or ""
+    return host.removeprefix("www.") or None
+
+
+def extract_html(html: str | bytes, item: str, url: str | None = None) -> Draft:
+    """Main text and metadata of an HTML page via trafilatura; only dates stated in the markup are kept."""
+    import trafilatura
+
+    doc: Any = trafilatura.bare_extraction(
+        html,
+        url=url,
+        with_metadata=True,
+        as_dict=True,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        # extensive_search off: a page without a stated date gets none rather than a guess
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
+    if not doc or not (doc.get("text") or "").strip():
+        raise ExtractionError(
+            f"{item}: no article text found in the page; is it an article, or rendered by script?"
+        )
+    canonical = doc.get("url") if _is_http(doc.get("url")) else None
+    meta = ArticleMeta(
+        url=canonical or url,
+        title=_clean_field(doc.get("title")),
+        source=_clean_field(doc.get("sitename")) or _site_from_url(canonical or url),
+        author=_clean_field(doc.get("author")),
+        published=parse_date(doc.get("date")),
+    )
+    return Draft(text=clean_text(doc["text"]), meta=meta, item=item)
+
+
+def _is_http(value: object) -> bool:
+    """True for an absolute http(s) URL."""
+    return isinstance(value, str) and value.startswith(("http://", "https://"))
+
+
+def _clean_field(value: object) -> str | None:
+    """A stripped metadata string, or None when empty."""
+    if not isinstance(value, str):
+        return None
+    value = " ".join(value.split())
+    return value or None
+
+
+def extract_pdf(data: bytes, item: str) -> Draft:
+    """Text of every page of a PDF via pypdf, with its title and author when the file declares them."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise ExtractionError(f"{item}: the PDF is encrypted; save an unprotected copy and ingest that")
+        pages = [page.extract_text() or "" for page in reader.pages]
+        info = reader.metadata
+    except ExtractionError:
+        raise
+    except (PdfReadError, ValueError, KeyError, OSError) as exc:
+        raise ExtractionError(f"{item}: not a readable PDF ({exc}); check the file") from exc
+    text = clean_text("\n\n".join(pages))
+    if not text:
+        raise ExtractionError(
+            f"{item}: the PDF has no extractable text (a scanned image?); run OCR and ingest the text"
+        )
+    meta = ArticleMeta(
+        title=_clean_field(info.title) if info else None,
+        author=_clean_field(info.author) if info else None,
+    )
+    return Draft(text=text, meta=meta, item=item)
+
+
+def _front_matter(text: str) -> tuple[dict[str, str], str]:
+    """Simple `key: value` front matter and the body after it.
+
+    Hand-written rather than a YAML dependency: only flat string fields (title, date, source, author, url)
+    are read, and a malformed block is simply left in the text.
+    """
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    fields: dict[str, str] = {}
+    for line in match[1].splitlines():
+        key, sep, value = line.partition(":")
+        if sep:
+            fields[key.strip().lower()] = value.strip().strip("\"'")
+    return fields, text[match.end() :]
+
+
+def extract_markdown(raw: str, item: str) -> Draft:
+    """A Markdown article: front matter fields as metadata, first heading as title, text kept as written."""
+    fields, body = _front_matter(raw.replace("\r\n", "\n"))
+    text = clean_text(body)
+    heading = _MD_TITLE.search(text)
+    meta = ArticleMeta(
+        title=fields.get("title") or (heading[1].strip() if heading else None),
+        source=fields.get("source") or fields.get("site"),
+        author=fields.get("author"),
+        url=fields.get("url") if _is_http(fields.get("url")) else None,
+        published=parse_date(fields.get("date") or fields.get("published")),
+    )
+    return Draft(text=text, meta=meta, item=item)
+
+
+def extract_plain(raw: str, item: str) -> Draft:
+    """A plain-text article; a short first line followed by more text is taken as its title."""
+    text = clean_text(raw)
+    first, _, rest = text.partition("\n")
+    title = first.strip() if rest.strip() and len(first) <= 200 and not first.rstrip().endswith(".") else None
+    return Draft(text=text, meta=ArticleMeta(title=title), item=item)
+
+
+def html_fragment_to_text(fragment: str) -> str:
+    """Plain text of an HTML fragment (a feed entry's summary or content), one block per line."""
+    import lxml.html
+
+    if not fragment.strip():
+        return ""
+    if "<" not in fragment:
+        return clean_text(fragment)
+    root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    for element in root.iter("p", "div", "br", "li", "h1", "h2", "h3", "h4", "blockquote", "tr"):
+        element.tail = "\n" + (element.tail or "")
+    return clean_text(root.text_content())

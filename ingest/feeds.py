@@ -1,0 +1,81 @@
+"""RSS/Atom feeds via feedparser: entries with their link, title, date and own content."""
+
+from __future__ import annotations
+
+import calendar
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import feedparser
+
+from assistant.errors import FeedError
+from assistant.models import ArticleMeta
+from ingest.extract import html_fragment_to_text
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One feed item: where its page is, what the feed says about it, and its own text."""
+
+    link: str | None
+    meta: ArticleMeta
+    content: str
+
+
+def looks_like_feed(body: bytes) -> bool:
+    """Sniff an RSS/Atom/RDF feed from the first bytes of a body."""
+    head = body[:4096].lstrip().lower()
+    if head.startswith((b"<rss", b"<feed", b"<rdf:rdf")):
+        return True
+    return head.startswith(b"<?xml") and any(tag in head for tag in (b"<rss", b"<feed", b"<rdf:rdf"))
+
+
+def _entry_date(entry: Any) -> date | None:
+    """Publication (else update) date of an entry, in UTC."""
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        parsed: time.struct_time | None = entry.get(key)
+        if parsed:
+            return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC).date()
+    return None
+
+
+def _entry_content(entry: Any) -> str:
+    """The longest text the entry carries itself (full content, else summary), as plain text."""
+    candidates = [c.get("value", "") for c in entry.get("content", []) or []]
+    candidates.append(entry.get("summary", "") or "")
+    texts = [html_fragment_to_text(c) for c in candidates if c]
+    return max(texts, key=len, default="")
+
+
+def parse_feed(body: bytes, item: str) -> tuple[str | None, list[FeedEntry]]:
+    """The feed's title and its entries, or FeedError when it is not a usable feed."""
+    parsed = feedparser.parse(body)
+    version = parsed.get("version") or ""
+    entries = parsed.get("entries") or []
+    if not entries:
+        reason = parsed.get("bozo_exception") if parsed.get("bozo") else "it has no entries"
+        raise FeedError(f"{item}: not a usable RSS/Atom feed ({reason}); check the feed URL or file")
+    if not version and parsed.get("bozo"):
+        raise FeedError(
+            f"{item}: malformed feed ({parsed.get('bozo_exception')}); check the feed URL or file"
+        )
+    feed_title = (parsed.get("feed") or {}).get("title")
+    out = []
+    for entry in entries:
+        link = entry.get("link")
+        out.append(
+            FeedEntry(
+                link=link if isinstance(link, str) and link.startswith(("http://", "https://")) else None,
+                meta=ArticleMeta(
+                    url=link,
+                    title=" ".join((entry.get("title") or "").split()) or None,
+                    author=entry.get("author") or None,
+                    source=feed_title or None,
+                    published=_entry_date(entry),
+                ),
+                content=_entry_content(entry),
+            )
+        )
+    return feed_title, out

