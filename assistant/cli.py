@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from collections import Counter
 from datetime import date
@@ -92,10 +91,19 @@ class _Bar:
         total = self.progress.tasks[0].total or 0
         self.progress.update(self.task, total=total + count)
 
+    def started(self, item: str) -> None:
+        """Show what is being worked on."""
+        self.progress.update(self.task, description=escape(_short(item)))
+
     def done(self, outcome: IngestOutcome) -> None:
         """Advance and print the item's line above the bar."""
         self.progress.advance(self.task)
-        self.progress.console.print(outcome_line(outcome))
+        self.progress.console.print(outcome_line(outcome), soft_wrap=True)
+
+
+def _short(item: str, width: int = 48) -> str:
+    """An item label cut to width, keeping its end (the file or page name)."""
+    return item if len(item) <= width else "…" + item[-(width - 1) :]
 
 
 def outcome_line(outcome: IngestOutcome) -> str:
@@ -227,18 +235,6 @@ def search(
     print_hits(searcher.search(query, k, _date_option(since, "--since"), _date_option(until, "--until")))
 
 
-def _wipe_library(home: Path) -> None:
-    """Delete a library folder, refusing folders that hold anything but a newsdesk library."""
-    if not home.exists():
-        return
-    foreign = [p.name for p in home.iterdir() if p.name not in {"catalog.sqlite", "chroma"}]
-    if foreign:
-        raise NewsdeskError(
-            f"{home} holds other files ({', '.join(foreign[:3])}); not wiping it: use another --home"
-        )
-    shutil.rmtree(home)
-
-
 @app.command()
 def demo(
     ctx: typer.Context,
@@ -246,11 +242,11 @@ def demo(
 ) -> None:
     """Ingest the sample articles and show the passages that answer the demo question."""
     settings = _settings(ctx)
-    if fresh:
-        _wipe_library(settings.home)
     files = sorted(EXAMPLES.glob("*.html"))
     if not files:
         raise NewsdeskError(f"no sample articles in {EXAMPLES}: run the demo from a source checkout")
+    if fresh:
+        Library.open(settings).clear()
     console.print(f"[bold]Library:[/] {settings.home}")
     run_ingest(settings, list(files))
     console.print(f"\n[bold]Question:[/] {DEMO_QUESTION}")

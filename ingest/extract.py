@@ -42,7 +42,7 @@ def parse_date(value: object) -> date | None:
         return None
 
 
-def _site_from_url(url: str | None) -> str | None:
+def site_from_url(url: str | None) -> str | None:
     """Host name without www., used as the source when a page names no site."""
     if not url:
         return None
@@ -54,17 +54,17 @@ def extract_html(html: str | bytes, item: str, url: str | None = None) -> Draft:
     """Main text and metadata of an HTML page via trafilatura; only dates stated in the markup are kept."""
     import trafilatura
 
-    doc: Any = trafilatura.bare_extraction(
+    document: Any = trafilatura.bare_extraction(
         html,
         url=url,
         with_metadata=True,
-        as_dict=True,
         include_comments=False,
         include_tables=True,
         include_images=False,
         # extensive_search off: a page without a stated date gets none rather than a guess
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
+    doc: dict[str, Any] = document.as_dict() if document is not None else {}
     if not doc or not (doc.get("text") or "").strip():
         raise ExtractionError(
             f"{item}: no article text found in the page; is it an article, or rendered by script?"
@@ -73,7 +73,7 @@ def extract_html(html: str | bytes, item: str, url: str | None = None) -> Draft:
     meta = ArticleMeta(
         url=canonical or url,
         title=_clean_field(doc.get("title")),
-        source=_clean_field(doc.get("sitename")) or _site_from_url(canonical or url),
+        source=_clean_field(doc.get("sitename")),
         author=_clean_field(doc.get("author")),
         published=parse_date(doc.get("date")),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import email.utils
 import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -32,12 +33,28 @@ def looks_like_feed(body: bytes) -> bool:
     return head.startswith(b"<?xml") and any(tag in head for tag in (b"<rss", b"<feed", b"<rdf:rdf"))
 
 
+def _local_date(raw: object) -> date | None:
+    """The calendar date as written in an RFC 822 or ISO 8601 timestamp, in the writer's own time zone."""
+    if not isinstance(raw, str) or not raw.strip():
+        return None
+    try:
+        return email.utils.parsedate_to_datetime(raw).date()
+    except (TypeError, ValueError, IndexError):
+        pass
+    try:
+        return datetime.fromisoformat(raw.strip().replace("Z", "+00:00")).date()
+    except ValueError:
+        return None
+
+
 def _entry_date(entry: Any) -> date | None:
-    """Publication (else update) date of an entry, in UTC."""
-    for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        parsed: time.struct_time | None = entry.get(key)
+    """Publication (else update) date of an entry: as written, else feedparser's UTC reading."""
+    for key in ("published", "updated", "created"):
+        parsed: time.struct_time | None = entry.get(f"{key}_parsed")
         if parsed:
-            return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC).date()
+            return (
+                _local_date(entry.get(key)) or datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC).date()
+            )
     return None
 
 

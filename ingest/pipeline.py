@@ -13,13 +13,13 @@ from assistant.models import Article, ArticleMeta, IngestOutcome, Passage
 from assistant.settings import Settings
 from ingest.chunk import chunk_spans
 from ingest.clean import word_count
-from ingest.extract import Draft, extract_html, extract_pdf, extract_plain
+from ingest.extract import Draft, extract_html, extract_pdf, extract_plain, site_from_url
 from ingest.feeds import FeedEntry, looks_like_feed, parse_feed
 from ingest.fetch import FEED_TYPES, PDF_TYPES, TEXT_TYPES, Fetched, Fetcher
 from ingest.files import FEED_SUFFIXES, directory_files, draft_from_file, manifest_meta, read_checked
 from vectorstore.library import Library
 
-BATCH_ARTICLES = 16  # articles whose passages are embedded together: fewer, larger encode calls
+BATCH_ARTICLES = 48  # articles whose passages are embedded together: fewer, larger encode calls
 
 
 @dataclass(frozen=True)
@@ -48,14 +48,23 @@ class Progress(Protocol):
     def planned(self, count: int) -> None:
         """More items were found."""
 
+    def started(self, item: str) -> None:
+        """Work on an item (fetching, extracting) began."""
+
     def done(self, outcome: IngestOutcome) -> None:
         """One item finished."""
+
+
+Report = Callable[[int, IngestOutcome], None]
 
 
 class _Silent:
     """Progress that reports nothing."""
 
     def planned(self, count: int) -> None:
+        """Ignore."""
+
+    def started(self, item: str) -> None:
         """Ignore."""
 
     def done(self, outcome: IngestOutcome) -> None:
@@ -70,6 +79,14 @@ class _Prepared:
     article: Article
     passages: list[Passage]
     notes: list[str]
+    position: int = 0
+
+
+def duplicate(item: str, exc: DuplicateArticleError) -> IngestOutcome:
+    """A duplicate outcome pointing at the stored article."""
+    return IngestOutcome(
+        item=item, status="duplicate", message=str(exc), article_id=exc.article_id, title=exc.title
+    )
 
 
 def failed(item: str, exc: Exception) -> IngestOutcome:
@@ -95,25 +112,24 @@ class Ingestor:
         """Ingest every source; one outcome per item, failures never stop the batch."""
         progress = progress or _Silent()
         overrides = overrides or ArticleMeta()
-        outcomes: list[IngestOutcome] = []
+        results: dict[int, IngestOutcome] = {}
 
-        def report(outcome: IngestOutcome) -> None:
-            outcomes.append(outcome)
+        def report(seq: int, outcome: IngestOutcome) -> None:
+            results[seq] = outcome
             progress.done(outcome)
 
-        for source in sources:
-            jobs: list[Job] = []
-            for entry in self._expand(source):
-                if isinstance(entry, IngestOutcome):
-                    progress.planned(1)
-                    report(entry)
-                else:
-                    jobs.append(entry)
-            progress.planned(len(jobs))
-            for start in range(0, len(jobs), BATCH_ARTICLES):
-                for outcome in self._ingest_batch(jobs[start : start + BATCH_ARTICLES], overrides):
-                    report(outcome)
-        return outcomes
+        pending: list[tuple[int, Job]] = []
+        for seq, entry in enumerate(e for source in sources for e in self._expand(source)):
+            progress.planned(1)
+            if isinstance(entry, IngestOutcome):
+                report(seq, entry)
+                continue
+            pending.append((seq, entry))
+            if len(pending) == BATCH_ARTICLES:
+                self._ingest_batch(pending, overrides, report, progress)
+                pending = []
+        self._ingest_batch(pending, overrides, report, progress)
+        return [results[seq] for seq in sorted(results)]
 
     # -- expansion: one source -> jobs (or immediate outcomes) ------------------------------------
 
@@ -194,14 +210,16 @@ class Ingestor:
 
     # -- per batch: prepare, embed together, store one by one ---------------------------------------
 
-    def _ingest_batch(self, jobs: Sequence[Job], overrides: ArticleMeta) -> list[IngestOutcome]:
+    def _ingest_batch(
+        self, jobs: Sequence[tuple[int, Job]], overrides: ArticleMeta, report: Report, progress: Progress
+    ) -> None:
         """Prepare a batch of jobs, embed their passages in one call, store each article atomically."""
-        outcomes: list[IngestOutcome] = []
         ready: list[_Prepared] = []
         seen: set[str] = set()
-        for job in jobs:
+        for seq, job in jobs:
+            progress.started(job.item)
             try:
-                prepared = self._prepare(job, overrides)
+                prepared = self._prepare(job, overrides, seq)
                 if prepared.article.id in seen:
                     raise DuplicateArticleError(prepared.article.id, prepared.article.meta.title)
                 existing = self.library.duplicate_of(prepared.article)
@@ -210,30 +228,24 @@ class Ingestor:
                 seen.add(prepared.article.id)
                 ready.append(prepared)
             except DuplicateArticleError as exc:
-                outcomes.append(
-                    IngestOutcome(
-                        item=job.item,
-                        status="duplicate",
-                        message=str(exc),
-                        article_id=exc.article_id,
-                        title=exc.title,
-                    )
-                )
+                report(seq, duplicate(job.item, exc))
             except NewsdeskError as exc:
-                outcomes.append(failed(job.item, exc))
-        outcomes.extend(self._store(ready))
-        return outcomes
+                report(seq, failed(job.item, exc))
+        if ready:
+            progress.started(f"embedding {sum(len(r.passages) for r in ready)} passages")
+            self._store(ready, report)
 
-    def _prepare(self, job: Job, overrides: ArticleMeta) -> _Prepared:
+    def _prepare(self, job: Job, overrides: ArticleMeta, position: int) -> _Prepared:
         """Load a job's draft and cut it into an article and its passages."""
         draft = job.load()
         self._check_length(draft)
         meta = draft.meta.overridden_by(job.meta).overridden_by(overrides)
+        meta = meta.filled_from(ArticleMeta(source=site_from_url(meta.url)))
         article = Article.create(draft.text, meta, datetime.now(UTC).replace(tzinfo=None))
         s = self.settings
         spans = chunk_spans(article.text, s.chunk_min_words, s.chunk_max_words, s.chunk_overlap_words)
         passages = [Passage.of(article, n, span) for n, span in enumerate(spans)]
-        return _Prepared(job, article, passages, list(draft.notes))
+        return _Prepared(job, article, passages, list(draft.notes), position)
 
     def _check_length(self, draft: Draft) -> None:
         """Refuse drafts too short to be an article."""
@@ -244,19 +256,16 @@ class Ingestor:
                 "the page may be paywalled, rendered by script or not an article"
             )
 
-    def _store(self, ready: list[_Prepared]) -> list[IngestOutcome]:
+    def _store(self, ready: list[_Prepared], report: Report) -> None:
         """Embed all passages of the batch at once, then store each article or nothing of it."""
-        if not ready:
-            return []
         texts = [p.text for prepared in ready for p in prepared.passages]
         try:
             vectors = self.library.embedder.embed_documents(texts)
         except Exception as exc:
-            return [
-                failed(r.job.item, SourceError(f"embedding failed ({exc}); nothing was stored"))
-                for r in ready
-            ]
-        outcomes = []
+            error = SourceError(f"embedding failed ({exc}); nothing was stored")
+            for r in ready:
+                report(r.position, failed(r.job.item, error))
+            return
         offset = 0
         for r in ready:
             mine = vectors[offset : offset + len(r.passages)]
@@ -264,30 +273,21 @@ class Ingestor:
             try:
                 self.library.add(r.article, r.passages, mine)
             except DuplicateArticleError as exc:
-                outcomes.append(
+                report(r.position, duplicate(r.job.item, exc))
+            except NewsdeskError as exc:
+                report(r.position, failed(r.job.item, exc))
+            else:
+                report(
+                    r.position,
                     IngestOutcome(
                         item=r.job.item,
-                        status="duplicate",
-                        message=str(exc),
-                        article_id=exc.article_id,
-                        title=exc.title,
-                    )
+                        status="added",
+                        article_id=r.article.id,
+                        title=r.article.meta.title,
+                        passages=len(r.passages),
+                        message="; ".join(r.notes),
+                    ),
                 )
-                continue
-            except NewsdeskError as exc:
-                outcomes.append(failed(r.job.item, exc))
-                continue
-            outcomes.append(
-                IngestOutcome(
-                    item=r.job.item,
-                    status="added",
-                    article_id=r.article.id,
-                    title=r.article.meta.title,
-                    passages=len(r.passages),
-                    message="; ".join(r.notes),
-                )
-            )
-        return outcomes
 
 
 def draft_from_fetched(fetched: Fetched) -> Draft:
@@ -299,4 +299,5 @@ def draft_from_fetched(fetched: Fetched) -> Draft:
     if fetched.media_type in TEXT_TYPES:
         draft = extract_plain(fetched.text(), item)
         return Draft(draft.text, draft.meta.filled_from(ArticleMeta(url=fetched.url)), item)
-    return extract_html(fetched.body, item, url=fetched.url)
+    # a charset declared in the HTTP header wins; otherwise trafilatura detects it from the bytes
+    return extract_html(fetched.text() if fetched.charset else fetched.body, item, url=fetched.url)

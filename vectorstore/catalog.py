@@ -58,9 +58,11 @@ class PassageRow(Base):
 
 
 def _sqlite_foreign_keys(dbapi_connection: object, _record: object) -> None:
-    """Turn on SQLite foreign keys so passage rows cascade with their article."""
+    """SQLite: foreign keys on (passages cascade), WAL journal so readers never block the writer."""
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
@@ -207,6 +209,12 @@ class Catalog:
         """Delete an article and its passages inside an open transaction."""
         session.execute(delete(PassageRow).where(PassageRow.article_id == article_id))
         session.execute(delete(ArticleRow).where(ArticleRow.id == article_id))
+
+    def clear(self) -> None:
+        """Delete every article and passage."""
+        with self.transaction() as session:
+            session.execute(delete(PassageRow))
+            session.execute(delete(ArticleRow))
 
     def article_count(self) -> int:
         """Number of articles."""

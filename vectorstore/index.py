@@ -36,6 +36,10 @@ class PassageIndex(Protocol):
         """Number of indexed passages."""
         ...
 
+    def clear(self) -> None:
+        """Remove every passage."""
+        ...
+
 
 def date_ordinal(day: date | None) -> int:
     """Dates as YYYYMMDD integers for Chroma range filters; 0 when unknown."""
@@ -81,13 +85,23 @@ class ChromaIndex:
     def __init__(self, settings: Settings, embedder_name: str) -> None:
         self._client = _client(settings)
         safe = "".join(ch if ch.isalnum() else "-" for ch in embedder_name).strip("-")
-        # Chroma is given embedding_function=None so it can never fall back to downloading its default model.
-        self._collection = self._client.get_or_create_collection(
-            f"{settings.collection}-{safe}"[:60],
+        self._name = f"{settings.collection}-{safe}"[:60]
+        self._embedder_name = embedder_name
+        self._collection = self._open_collection()
+
+    def _open_collection(self) -> Any:
+        """Get or create the collection; no embedding function, so Chroma never downloads its own model."""
+        return self._client.get_or_create_collection(
+            self._name,
             embedding_function=None,
             configuration={"hnsw": {"space": "cosine"}},
-            metadata={"embedder": embedder_name},
+            metadata={"embedder": self._embedder_name},
         )
+
+    def clear(self) -> None:
+        """Drop and recreate the collection."""
+        self._client.delete_collection(self._name)
+        self._collection = self._open_collection()
 
     def add(
         self, passages: Sequence[Passage], embeddings: Sequence[Sequence[float]], meta: ArticleMeta

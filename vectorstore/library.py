@@ -73,6 +73,11 @@ class Library:
             self.index.delete_article(article.id)
         return article
 
+    def clear(self) -> None:
+        """Empty the library: every article, passage and vector."""
+        self.catalog.clear()
+        self.index.clear()
+
     def _drop_vectors(self, article_id: str) -> None:
         """Best-effort removal of any vectors a failed write left behind."""
         with contextlib.suppress(Exception):

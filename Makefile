@@ -1,0 +1,34 @@
+# Two commands on a fresh machine: `make demo` (set up, then run the demo) and `make test` (set up, then checks).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_HOME ?= $(CURDIR)/.newsdesk-demo
+
+.PHONY: install demo test lint bench clean
+
+install: $(VENV)/.installed
+
+# torch is pinned first: on these machines 2.13.0 is the CPU build; an unpinned torch pulls GBs of CUDA.
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+demo: install
+	NEWSDESK_HOME=$(DEMO_HOME) $(BIN)/newsdesk demo --fresh
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test: lint
+	$(BIN)/pytest -q
+
+bench: install
+	$(BIN)/python benchmarks/ingest.py
+
+clean:
+	rm -rf $(VENV) $(DEMO_HOME) .pytest_cache .mypy_cache .ruff_cache

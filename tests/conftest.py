@@ -1,0 +1,122 @@
+"""Shared fixtures: a library in a temporary folder and a real HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from assistant.settings import Settings
+from ingest.pipeline import Ingestor
+from vectorstore.library import Library
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples" / "articles"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED = ROOT.parent / "shared"
+needs_shared = pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="../shared is absent")
+
+
+@dataclass
+class Route:
+    """What the fixture server answers for one path."""
+
+    status: int = 200
+    body: bytes = b""
+    content_type: str = "text/html; charset=utf-8"
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+
+
+class FixtureServer:
+    """A real HTTP server on 127.0.0.1 whose answers the test scripts by path."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, Route] = {}
+        self.hits: list[str] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                server.hits.append(self.path)
+                route = server.routes.get(self.path)
+                if route is None:
+                    route = Route(status=404, body=b"<html><body>not found</body></html>")
+                if route.delay:
+                    threading.Event().wait(route.delay)
+                self.send_response(route.status)
+                self.send_header("Content-Type", route.content_type)
+                self.send_header("Content-Length", str(len(route.body)))
+                for key, value in route.headers.items():
+                    self.send_header(key, value)
+                self.end_headers()
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self.wfile.write(route.body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                return
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def base(self) -> str:
+        """Base URL, e.g. http://127.0.0.1:PORT."""
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def url(self, path: str) -> str:
+        """Absolute URL of a path on this server."""
+        return self.base + path
+
+    def add(self, path: str, body: bytes | str = b"", **kwargs: object) -> str:
+        """Serve body at path; return the absolute URL."""
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        self.routes[path] = Route(body=data, **kwargs)  # type: ignore[arg-type]
+        return self.url(path)
+
+    def redirect(self, path: str, target: str, status: int = 301) -> str:
+        """Answer path with a redirect to target; return the absolute URL."""
+        self.routes[path] = Route(status=status, headers={"Location": target})
+        return self.url(path)
+
+
+@pytest.fixture()
+def http_server() -> Iterator[FixtureServer]:
+    """A fresh fixture server per test, stopped afterwards."""
+    server = FixtureServer()
+    server.thread.start()
+    try:
+        yield server
+    finally:
+        server.httpd.shutdown()
+        server.httpd.server_close()
+
+
+@pytest.fixture()
+def settings(tmp_path: Path) -> Settings:
+    """Settings for a library in a temporary folder, with short network timeouts."""
+    return Settings(home=tmp_path / "library", fetch_timeout=3.0)
+
+
+@pytest.fixture()
+def library(settings: Settings) -> Library:
+    """An empty library on disk (SQLite + embedded Chroma) with the real local embedding model."""
+    return Library.open(settings)
+
+
+@pytest.fixture()
+def ingestor(settings: Settings, library: Library) -> Ingestor:
+    """The real ingest pipeline over the temporary library."""
+    return Ingestor(settings, library)
+
+
+def example_files() -> list[Path]:
+    """The sample article pages shipped in examples/articles."""
+    return sorted(EXAMPLES.glob("*.html"))
