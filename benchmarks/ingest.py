@@ -14,7 +14,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -76,7 +75,6 @@ STYLES = ["value", "defensive shares", "smaller companies", "dividend payers"]
 def generate(n: int, seed: int) -> list[TextSource]:
     """n synthetic market-news articles of 250-650 words, deterministic for a seed."""
     rng = random.Random(seed)
-    start = date(2026, 1, 5)
     sources = []
     for i in range(n):
         paragraphs = []
@@ -101,10 +99,8 @@ def generate(n: int, seed: int) -> list[TextSource]:
                 for _ in range(rng.randint(3, 6))
             ]
             paragraphs.append(" ".join(sentences))
-        day = start + timedelta(days=i % 60)
         text = f"Market wrap {i}: {rng.choice(TOPICS)} in focus\n\n" + "\n\n".join(paragraphs)
         sources.append(TextSource(text, f"generated-{i}"))
-        _ = day
     return sources
 
 
