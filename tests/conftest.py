@@ -6,6 +6,7 @@ import contextlib
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -120,3 +121,31 @@ def ingestor(settings: Settings, library: Library) -> Ingestor:
 def example_files() -> list[Path]:
     """The sample article pages shipped in examples/articles."""
     return sorted(EXAMPLES.glob("*.html"))
+
+
+def counts(library: Library) -> tuple[int, int, int]:
+    """Articles, catalog passages and indexed vectors."""
+    return library.catalog.article_count(), len(library.catalog.passages()), library.index.count()
+
+
+def page(
+    paragraphs: list[str],
+    *,
+    title: str | None = None,
+    author: str | None = None,
+    published: str | None = None,
+    meta_charset: bool = True,
+) -> str:
+    """A small article page; only the metadata passed in appears in its markup."""
+    head = ['<meta charset="utf-8">'] if meta_charset else []
+    if title:
+        head.append(f"<title>{escape(title)}</title>")
+    if author:
+        head.append(f'<meta name="author" content="{escape(author)}">')
+    if published:
+        head.append(f'<meta property="article:published_time" content="{published}">')
+    body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+    return (
+        f"<!DOCTYPE html><html><head>{''.join(head)}</head>"
+        f"<body><main><article>{body}</article></main></body></html>"
+    )

@@ -21,7 +21,7 @@ from assistant.cli import app
 from assistant.models import IngestOutcome
 from assistant.settings import Settings
 from ingest.pipeline import Ingestor, Source, TextSource
-from tests.conftest import FixtureServer
+from tests.conftest import FixtureServer, counts
 from vectorstore.library import Library
 
 # --- made-up fixture prose (our own words; every company and place is fictional) ---------------------------
@@ -50,11 +50,6 @@ TINY_ARTICLE = (
     "Tin prices edged higher in thin trade as a holiday in the main consuming region kept most buyers "
     "away from the market."
 )
-
-
-def counts(library: Library) -> tuple[int, int, int]:
-    """Articles, catalog passages and indexed vectors."""
-    return library.catalog.article_count(), len(library.catalog.passages()), library.index.count()
 
 
 def closed_port() -> int:

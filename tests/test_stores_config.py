@@ -1,0 +1,102 @@
+"""Store configuration: a Chroma server via NEWSDESK_CHROMA_URL, and a catalog at any SQLAlchemy URL."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from assistant.search import Searcher
+from assistant.settings import Settings
+from ingest.pipeline import Ingestor
+from vectorstore.index import ChromaIndex
+from vectorstore.library import Library
+
+from .conftest import counts, example_files
+
+
+def _free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture()
+def chroma_server(tmp_path: Path) -> Iterator[str]:
+    """A real `chroma run` server on 127.0.0.1 (from the chromadb package), stopped afterwards."""
+    chroma = Path(sys.executable).parent / "chroma"
+    executable = str(chroma) if chroma.exists() else shutil.which("chroma")
+    assert executable, "the chromadb package installs the `chroma` command"
+    port = _free_port()
+    process = subprocess.Popen(
+        [executable, "run", "--path", str(tmp_path / "data"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("chroma server did not start within 60 s")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_chroma_server_when_url_is_set(tmp_path: Path, chroma_server: str) -> None:
+    """With NEWSDESK_CHROMA_URL the passages go to the server, not to a local chroma folder."""
+    settings = Settings(home=tmp_path / "lib", chroma_url=chroma_server)
+    library = Library.open(settings)
+    assert isinstance(library.index, ChromaIndex)
+    outcomes = Ingestor(settings, library).run(example_files()[:2])
+    assert [o.status for o in outcomes] == ["added", "added"]
+    passages = sum(o.passages for o in outcomes)
+    assert counts(library) == (2, passages, passages)
+    assert not (settings.home / "chroma").exists() and (tmp_path / "data").is_dir()
+    dense = library.index.search(library.embedder.embed_query("small caps rally"), 50)
+    assert {pid for pid, _ in dense} == {p.id for p in library.catalog.passages()}
+    hits = Searcher(library, settings).search("small caps rally", k=3)
+    assert hits and all(h.dense_rank is not None for h in hits)
+    library.remove(outcomes[0].article_id or "")
+    assert Library.open(settings).index.count() == passages - outcomes[0].passages
+
+
+def test_catalog_at_another_sqlalchemy_url(tmp_path: Path) -> None:
+    """NEWSDESK_CATALOG_URL moves the catalog out of the home folder."""
+    elsewhere = tmp_path / "db" / "newsdesk.db"
+    elsewhere.parent.mkdir()
+    settings = Settings(home=tmp_path / "lib", catalog_url=f"sqlite:///{elsewhere}")
+    library = Library.open(settings)
+    outcome = Ingestor(settings, library).run(example_files()[:1])[0]
+    assert outcome.status == "added"
+    assert elsewhere.is_file() and not (settings.home / "catalog.sqlite").exists()
+    assert Library.open(settings).catalog.get(outcome.article_id or "").meta.published is not None
+
+
+def test_settings_read_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """NEWSDESK_* variables fill the one settings object; an unknown embedder lists the known ones."""
+    monkeypatch.setenv("NEWSDESK_HOME", str(tmp_path / "h"))
+    monkeypatch.setenv("NEWSDESK_CHROMA_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("NEWSDESK_EMBEDDER", "word2vec")
+    settings = Settings()
+    assert settings.home == tmp_path / "h" and settings.chroma_url == "http://127.0.0.1:9"
+    from assistant.errors import ConfigError
+    from vectorstore.embeddings import make_embedder
+
+    with pytest.raises(ConfigError, match="local, openai"):
+        make_embedder(settings)
