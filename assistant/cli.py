@@ -106,10 +106,20 @@ def _short(item: str, width: int = 48) -> str:
     return item if len(item) <= width else "…" + item[-(width - 1) :]
 
 
+def _display(item: str) -> str:
+    """An item label for people: file paths relative to the working directory when inside it."""
+    if "://" in item:
+        return item
+    try:
+        return str(Path(item).resolve().relative_to(Path.cwd()))
+    except (ValueError, OSError):
+        return item
+
+
 def outcome_line(outcome: IngestOutcome) -> str:
     """One rich-markup line for an ingest outcome."""
     icon, style = _STATUS_STYLE[outcome.status]
-    item = escape(outcome.item)
+    item = escape(_display(outcome.item))
     if outcome.status == "added":
         note = f" [dim]({escape(outcome.message)})[/]" if outcome.message else ""
         return (

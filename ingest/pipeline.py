@@ -152,7 +152,12 @@ class Ingestor:
             for file in files:
                 yield self._file_job(file)
             for file in skipped:
-                yield IngestOutcome(item=str(file), status="skipped", message="not an article file type")
+                reason = (
+                    "a feed file: give it by name to ingest its entries"
+                    if file.suffix.lower() in FEED_SUFFIXES
+                    else "not an article file type"
+                )
+                yield IngestOutcome(item=str(file), status="skipped", message=reason)
         elif path.is_file() and path.suffix.lower() in FEED_SUFFIXES:
             try:
                 yield from self._feed_jobs(read_checked(path, self.settings), label)
@@ -226,6 +231,7 @@ class Ingestor:
                 if existing is not None:
                     raise DuplicateArticleError(existing.id, existing.meta.title)
                 seen.add(prepared.article.id)
+                prepared.notes.extend(self._same_url_notes(prepared.article))
                 ready.append(prepared)
             except DuplicateArticleError as exc:
                 report(seq, duplicate(job.item, exc))
@@ -246,6 +252,13 @@ class Ingestor:
         spans = chunk_spans(article.text, s.chunk_min_words, s.chunk_max_words, s.chunk_overlap_words)
         passages = [Passage.of(article, n, span) for n, span in enumerate(spans)]
         return _Prepared(job, article, passages, list(draft.notes), position)
+
+    def _same_url_notes(self, article: Article) -> list[str]:
+        """A note when other stored articles share this URL (a revised story is kept as a new version)."""
+        if not article.meta.url:
+            return []
+        others = self.library.catalog.ids_with_url(article.meta.url)
+        return [f"new version of {', '.join(others)} (same URL, different text)"] if others else []
 
     def _check_length(self, draft: Draft) -> None:
         """Refuse drafts too short to be an article."""

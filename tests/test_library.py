@@ -150,3 +150,13 @@ def test_library_persists_on_disk(settings: Settings, ingestor: Ingestor, tmp_pa
     passages = reopened.catalog.passages(article.id)
     assert passages and all(article.text[p.span.start : p.span.end] == p.text for p in passages)
     assert reopened.index.count() == len(passages)
+
+
+def test_same_url_new_text_is_kept_as_a_new_version(ingestor: Ingestor, library: Library) -> None:
+    """A revised story at the same URL is added, with a note naming the earlier version."""
+    url = ArticleMeta(url="https://news.example/banks")
+    first = ingestor.run([TextSource(BODY)], url)[0]
+    revised = ingestor.run([TextSource(BODY + " Updated with closing prices.")], url)[0]
+    assert revised.status == "added"
+    assert f"new version of {first.article_id}" in revised.message
+    assert library.catalog.article_count() == 2

@@ -100,3 +100,19 @@ def test_settings_read_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path
 
     with pytest.raises(ConfigError, match="local, openai"):
         make_embedder(settings)
+
+
+def test_chroma_collection_has_no_embedding_function_and_no_telemetry(settings: Settings) -> None:
+    """Chroma never embeds by itself (its default would download a model) and telemetry is off."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    library = Library.open(settings)
+    assert isinstance(library.index, ChromaIndex)
+    client = chromadb.PersistentClient(
+        path=str(settings.chroma_path), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+    )
+    (collection,) = client.list_collections()
+    assert collection.configuration.get("embedding_function") is None
+    assert collection.metadata == {"embedder": "all-MiniLM-L6-v2"}
+    assert library.index._client.get_settings().anonymized_telemetry is False

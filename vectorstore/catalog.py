@@ -142,6 +142,11 @@ class Catalog:
         with self._sessions() as session:
             return session.get(ArticleRow, article_id) is not None
 
+    def ids_with_url(self, url: str) -> list[str]:
+        """Ids of stored articles with this canonical URL."""
+        with self._sessions() as session:
+            return list(session.scalars(select(ArticleRow.id).where(ArticleRow.url == url)))
+
     def get(self, article_id: str) -> Article:
         """The article with this id."""
         with self._sessions() as session:
