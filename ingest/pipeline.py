@@ -89,6 +89,11 @@ def duplicate(item: str, exc: DuplicateArticleError) -> IngestOutcome:
     )
 
 
+def unexpected(item: str, exc: Exception) -> SourceError:
+    """Wrap an error no newsdesk code anticipated, so it is reported like any other failure."""
+    return SourceError(f"{item}: unexpected {type(exc).__name__} ({exc}); please report this item")
+
+
 def failed(item: str, exc: Exception) -> IngestOutcome:
     """A failed outcome whose message names the item once."""
     message = str(exc)
@@ -119,15 +124,24 @@ class Ingestor:
             progress.done(outcome)
 
         pending: list[tuple[int, Job]] = []
-        for seq, entry in enumerate(e for source in sources for e in self._expand(source)):
-            progress.planned(1)
-            if isinstance(entry, IngestOutcome):
-                report(seq, entry)
-                continue
-            pending.append((seq, entry))
-            if len(pending) == BATCH_ARTICLES:
-                self._ingest_batch(pending, overrides, report, progress)
-                pending = []
+        seq = 0
+        for source in sources:
+            label = source.label if isinstance(source, TextSource) else str(source)
+            progress.started(label)
+            try:
+                entries = list(self._expand(source))
+            except Exception as exc:  # expansion errors newsdesk anticipates are outcomes already
+                entries = [failed(label, unexpected(label, exc))]
+            progress.planned(len(entries))
+            for entry in entries:
+                if isinstance(entry, IngestOutcome):
+                    report(seq, entry)
+                else:
+                    pending.append((seq, entry))
+                seq += 1
+                if len(pending) == BATCH_ARTICLES:
+                    self._ingest_batch(pending, overrides, report, progress)
+                    pending = []
         self._ingest_batch(pending, overrides, report, progress)
         return [results[seq] for seq in sorted(results)]
 
@@ -237,6 +251,8 @@ class Ingestor:
                 report(seq, duplicate(job.item, exc))
             except NewsdeskError as exc:
                 report(seq, failed(job.item, exc))
+            except Exception as exc:  # a library bug on odd input must not sink the rest of the batch
+                report(seq, failed(job.item, unexpected(job.item, exc)))
         if ready:
             progress.started(f"embedding {sum(len(r.passages) for r in ready)} passages")
             self._store(ready, report)

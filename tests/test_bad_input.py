@@ -470,3 +470,28 @@ def test_cli_failure_lines_are_single_lines_naming_the_item(tmp_path: Path) -> N
         line = matching[0].rstrip()
         assert line.startswith(f"✗ {item}: {start}"), line
         assert line.endswith(end), line
+
+
+def test_an_unexpected_extractor_crash_fails_only_its_item(
+    settings: Settings, library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug-like exception inside extraction is reported for that item; the next item still goes in."""
+    import ingest.files
+
+    original = ingest.files.extract_plain
+
+    def crash_on_poison(raw: str, item: str) -> object:
+        if "poison" in item:
+            raise RecursionError("maximum recursion depth exceeded")
+        return original(raw, item)
+
+    monkeypatch.setattr(ingest.files, "extract_plain", crash_on_poison)
+    body = " ".join(
+        f"Freight rates eased for the {n}th straight week as port queues shortened." for n in range(12)
+    )
+    (tmp_path / "poison.txt").write_text(body, encoding="utf-8")
+    (tmp_path / "fine.txt").write_text(body.replace("Freight", "Charter"), encoding="utf-8")
+    outcomes = Ingestor(settings, library).run([tmp_path / "poison.txt", tmp_path / "fine.txt"])
+    assert [o.status for o in outcomes] == ["failed", "added"]
+    assert "unexpected RecursionError" in outcomes[0].message
+    assert library.catalog.article_count() == 1
