@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import httpx
@@ -113,7 +114,11 @@ class Fetcher:
             )
         chunks: list[bytes] = []
         size = 0
+        # httpx's read timeout is per chunk; a server that drips bytes is also held to a total deadline
+        deadline = time.monotonic() + 2 * self.settings.fetch_timeout
         for chunk in response.iter_bytes():
+            if time.monotonic() > deadline:
+                raise httpx.ReadTimeout("body still arriving after the deadline")
             size += len(chunk)
             if size > cap:
                 raise FetchError(f"{url}: body is over the {cap:,}-byte limit (NEWSDESK_FETCH_MAX_BYTES)")

@@ -32,6 +32,7 @@ class Route:
     content_type: str = "text/html; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    drip: float = 0.0  # seconds between 256-byte pieces of the body
 
 
 class FixtureServer:
@@ -57,7 +58,12 @@ class FixtureServer:
                     self.send_header(key, value)
                 self.end_headers()
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    self.wfile.write(route.body)
+                    if not route.drip:
+                        self.wfile.write(route.body)
+                    for start in range(0, len(route.body) if route.drip else 0, 256):
+                        self.wfile.write(route.body[start : start + 256])
+                        self.wfile.flush()
+                        threading.Event().wait(route.drip)
 
             def log_message(self, format: str, *args: object) -> None:
                 return

@@ -422,6 +422,23 @@ def test_slow_server_times_out_with_one_line(
     assert counts(library) == (0, 0, 0)
 
 
+def test_server_that_drips_its_body_hits_the_total_deadline(
+    http_server: FixtureServer, tight: tuple[Settings, Library, Ingestor]
+) -> None:
+    """Each piece arrives within the read timeout, but the whole body takes far longer than allowed."""
+    _settings, library, ingestor = tight
+    html = page(FREIGHT * 2, title="Dripping page")
+    url = http_server.add("/drip.html", html, drip=0.4)
+    assert len(html.encode()) // 256 * 0.4 > 2  # the full body would take over 2 s
+
+    began = time.monotonic()
+    outcome = only(ingestor.run([url]))
+
+    assert_failed(outcome, url, "timed out")
+    assert time.monotonic() - began < 2.0
+    assert counts(library) == (0, 0, 0)
+
+
 def test_reply_within_the_timeout_and_under_the_cap_is_ingested(
     http_server: FixtureServer, tight: tuple[Settings, Library, Ingestor]
 ) -> None:
