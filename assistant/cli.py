@@ -1,4 +1,4 @@
-"""The `newsdesk` command line: ingest, articles, remove, search, demo."""
+"""The `newsdesk` command line: ingest, articles, show, remove, search, demo."""
 
 from __future__ import annotations
 
@@ -201,6 +201,35 @@ def articles(
             f"[dim]{escape(s.meta.source or '-')} · {s.passages} passages[/]",
             soft_wrap=True,
         )
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    article_id: Annotated[str, typer.Argument(metavar="ID", help="Article id, or a unique prefix of it.")],
+    passages: Annotated[bool, typer.Option("--passages", help="List the passages with their spans.")] = False,
+) -> None:
+    """Print one article: its metadata and text (or its passages)."""
+    library = Library.open(_settings(ctx))
+    article = library.catalog.get(library.catalog.resolve(article_id))
+    meta = article.meta
+    console.print(f"[bold]{escape(article.title)}[/]")
+    for label, value in (
+        ("id", article.id),
+        ("source", meta.source),
+        ("author", meta.author),
+        ("published", meta.published),
+        ("url", meta.url),
+        ("ingested", f"{article.ingested_at:%Y-%m-%d %H:%M} UTC"),
+    ):
+        console.print(f"[dim]{label:>9}[/] {escape(str(value)) if value else '-'}", soft_wrap=True)
+    console.print()
+    if not passages:
+        console.print(escape(article.text))
+        return
+    for passage in library.catalog.passages(article.id):
+        console.print(f"[bold cyan]#{passage.ordinal}[/] [dim][{passage.span.start}:{passage.span.end})[/]")
+        console.print(escape(passage.text))
 
 
 @app.command()

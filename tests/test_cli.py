@@ -52,6 +52,11 @@ def test_ingest_list_search_remove(tmp_path: Path) -> None:
     assert "Freight rally" in lines[1] and "2026-02-05" in lines[1]
     freight_id = lines[1].split()[0]
 
+    code, out = _run(home, "show", freight_id[:6], "--passages")
+    assert code == 0 and "Freight rally" in out and "2026-02-05" in out and "#0 [0:" in out
+    code, out = _run(home, "show", freight_id)
+    assert "Rotterdam" in out
+
     code, out = _run(home, "search", "container freight rates", "-k", "2")
     assert code == 0
     assert "[1] Freight rally" in out and "Desk, 2026-02-05" in out and "span [0:" in out
