@@ -172,20 +172,30 @@ class Catalog:
         counts = (
             select(PassageRow.article_id, func.count().label("n")).group_by(PassageRow.article_id).subquery()
         )
+        a = ArticleRow
         query = (
-            select(ArticleRow, func.coalesce(counts.c.n, 0))
-            .outerjoin(counts, counts.c.article_id == ArticleRow.id)
-            .order_by(ArticleRow.published.desc(), ArticleRow.ingested_at.desc())
-        )
+            select(
+                a.id,
+                a.url,
+                a.title,
+                a.source,
+                a.author,
+                a.published,
+                a.ingested_at,
+                func.coalesce(counts.c.n, 0),
+            )
+            .outerjoin(counts, counts.c.article_id == a.id)
+            .order_by(a.published.desc(), a.ingested_at.desc())
+        )  # metadata columns only: listing and search never load article texts
         with self._sessions() as session:
             return [
                 ArticleSummary(
-                    id=row.id,
-                    meta=_to_article(row).meta,
-                    ingested_at=row.ingested_at,
+                    id=aid,
+                    meta=ArticleMeta(url=url, title=title, source=source, author=author, published=published),
+                    ingested_at=ingested_at,
                     passages=n,
                 )
-                for row, n in session.execute(query)
+                for aid, url, title, source, author, published, ingested_at, n in session.execute(query)
             ]
 
     def passages(self, article_id: str | None = None) -> list[Passage]:
