@@ -66,8 +66,8 @@ def _entry_content(entry: Any) -> str:
     return max(texts, key=len, default="")
 
 
-def parse_feed(body: bytes, item: str) -> tuple[str | None, list[FeedEntry]]:
-    """The feed's title and its entries, or FeedError when it is not a usable feed."""
+def parse_feed(body: bytes, item: str) -> list[FeedEntry]:
+    """The entries of a feed (its title stands in as their source), or FeedError when it is not usable."""
     parsed = feedparser.parse(body)
     version = parsed.get("version") or ""
     entries = parsed.get("entries") or []
@@ -95,4 +95,4 @@ def parse_feed(body: bytes, item: str) -> tuple[str | None, list[FeedEntry]]:
                 content=_entry_content(entry),
             )
         )
-    return feed_title, out
+    return out

@@ -62,6 +62,14 @@ class Fetcher:
         """Release the connection pool."""
         self._client.close()
 
+    def __enter__(self) -> Fetcher:
+        """Use as a context manager that closes the client."""
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Close the client."""
+        self.close()
+
     def fetch(self, url: str) -> Fetched:
         """GET url and return its body, or raise FetchError with a one-line reason."""
         try:

@@ -202,8 +202,7 @@ class Ingestor:
 
     def _feed_jobs(self, body: bytes, label: str) -> Iterator[Job]:
         """One job per feed entry."""
-        _title, entries = parse_feed(body, label)
-        for n, entry in enumerate(entries, start=1):
+        for n, entry in enumerate(parse_feed(body, label), start=1):
             item = entry.link or f"{label}#{n}"
             yield Job(item, lambda entry=entry, item=item: self._load_entry(entry, item))  # type: ignore[misc]
 

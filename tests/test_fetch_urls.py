@@ -22,6 +22,7 @@ from assistant.settings import Settings
 from ingest.fetch import Fetcher
 from ingest.pipeline import Ingestor, draft_from_fetched
 from tests.conftest import EXAMPLES, FixtureServer, counts, example_files, page
+from tests.pdfgen import make_pdf
 from vectorstore.library import Library
 
 # --- made-up fixture prose (our own words; every company and place is fictional) ---------------------------
@@ -58,42 +59,6 @@ CHARSET_TEXT = [
     "A rival roaster in Vireux-Molhain warned that its own margins were under pressure from the same "
     "harvest shortfall, and said it would trim its marketing budget rather than raise prices again.",
 ]
-
-
-def make_pdf(lines: list[str], title: str | None = None, author: str | None = None) -> bytes:
-    """A real one-page PDF with Helvetica text (reportlab is not installed; pypdf cannot write text)."""
-
-    def esc(s: str) -> str:
-        return s.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-
-    ops = ["BT", "/F1 11 Tf", "14 TL", "50 760 Td", *(f"({esc(line)}) Tj T*" for line in lines), "ET"]
-    stream = "\n".join(ops).encode("latin-1")
-    fields = {"Title": title, "Author": author}
-    info = " ".join(f"/{key} ({esc(value)})" for key, value in fields.items() if value).encode("latin-1")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< " + info + b" >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for n, obj in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % n + obj + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for off in offsets:
-        out += b"%010d 00000 n \n" % off
-    out += b"trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        len(objects),
-        xref,
-    )
-    return bytes(out)
 
 
 def expected_meta(html: bytes) -> dict[str, str]:
@@ -211,11 +176,8 @@ def test_every_example_page_fetched_over_http_keeps_its_stated_metadata(
     html = path.read_bytes()
     want = expected_meta(html)
     url = http_server.add(f"/{path.name}", html)
-    fetcher = Fetcher(settings)
-    try:
+    with Fetcher(settings) as fetcher:
         fetched = fetcher.fetch(url)
-    finally:
-        fetcher.close()
 
     assert fetched.media_type == "text/html"
     assert fetched.charset == "utf-8"
@@ -254,11 +216,8 @@ def test_redirect_to_a_page_without_canonical_stores_the_final_address(
 ) -> None:
     final = http_server.add("/final/freight.html", page(FREIGHT, title="Freight outlook trimmed again"))
     start = http_server.redirect("/short/f", "/final/freight.html", status=302)
-    fetcher = Fetcher(settings)
-    try:
+    with Fetcher(settings) as fetcher:
         fetched = fetcher.fetch(start)
-    finally:
-        fetcher.close()
 
     assert fetched.url == final
     assert fetched.requested_url == start
@@ -320,11 +279,8 @@ def test_http_charset_header_is_honoured_when_the_page_declares_none(
     url = http_server.add(
         "/latin1.html", html.encode("latin-1"), content_type="text/html; charset=ISO-8859-1"
     )
-    fetcher = Fetcher(settings)
-    try:
+    with Fetcher(settings) as fetcher:
         fetched = fetcher.fetch(url)
-    finally:
-        fetcher.close()
 
     assert fetched.charset == "ISO-8859-1"
     draft = draft_from_fetched(fetched)
@@ -360,11 +316,8 @@ def test_pdf_bytes_served_under_a_wrong_html_type_are_still_read_as_pdf(
     http_server: FixtureServer, settings: Settings
 ) -> None:
     url = http_server.add("/mislabelled", make_pdf(COPPER, title="Copper note"), content_type="text/html")
-    fetcher = Fetcher(settings)
-    try:
+    with Fetcher(settings) as fetcher:
         draft = draft_from_fetched(fetcher.fetch(url))
-    finally:
-        fetcher.close()
     assert draft.meta.title == "Copper note"
     assert "bonded warehouses" in draft.text
 
@@ -372,11 +325,8 @@ def test_pdf_bytes_served_under_a_wrong_html_type_are_still_read_as_pdf(
 def test_plain_text_by_url_is_read_as_text(http_server: FixtureServer, settings: Settings) -> None:
     body = "Brackenfield trims freight outlook\n\n" + "\n\n".join(FREIGHT)
     url = http_server.add("/wire/freight.txt", body, content_type="text/plain; charset=utf-8")
-    fetcher = Fetcher(settings)
-    try:
+    with Fetcher(settings) as fetcher:
         fetched = fetcher.fetch(url)
-    finally:
-        fetcher.close()
     assert fetched.media_type == "text/plain"
     draft = draft_from_fetched(fetched)
     assert draft.meta.title == "Brackenfield trims freight outlook"
