@@ -30,6 +30,15 @@ class Settings(BaseSettings):
     openai_api_key: str | None = Field(None, validation_alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(None, validation_alias="OPENAI_BASE_URL")
 
+    llm_base_url: str | None = Field(None, description="OpenAI-compatible server (Ollama, vLLM, llama.cpp).")
+    llm_model: str = Field("gpt-4o-mini", description="Chat model name for answers and LLM extraction.")
+    llm_api_key: str | None = Field(None, description="Key for the LLM server; default OPENAI_API_KEY.")
+    llm_temperature: float = 0.0
+    llm_timeout: float = 60.0
+    llm_max_retries: int = 2
+    llm_extraction: bool = Field(True, description="Run the LLM extractor at ingest when an LLM is configured.")
+    align_threshold: float = Field(0.9, description="Fuzzy alignment score (0-1) an LLM quote needs.")
+
     fetch_timeout: float = 20.0
     fetch_max_bytes: int = 10 * 1024 * 1024
     fetch_max_redirects: int = 5

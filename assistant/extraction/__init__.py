@@ -1,0 +1,1 @@
+"""Fact extraction: the rule-based extractor (default), the LLM extractor, alignment and merging."""

@@ -1,0 +1,173 @@
+"""Typed, grounded market facts: one pydantic model per kind, each tied to an exact span of its article."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from typing import Annotated, Literal, Protocol
+
+from pydantic import Field, TypeAdapter
+
+from assistant.models import Article, Frozen, Span
+
+FactKind = Literal[
+    "index_move", "sector_move", "stock_move", "capex", "price_level", "rate_decision", "metric", "quote"
+]
+FACT_KINDS: tuple[FactKind, ...] = (
+    "index_move", "sector_move", "stock_move", "capex", "price_level", "rate_decision", "metric", "quote"
+)
+NUMERIC_KINDS = tuple(k for k in FACT_KINDS if k != "quote")
+
+
+class FactBase(Frozen):
+    """What every fact carries: its article, its evidence span, its subject, when it happened, who found it."""
+
+    article_id: str
+    span: Span  # half-open; article.text[span.start:span.end] == evidence
+    evidence: str
+    subject: str  # the index, sector, company, group, asset, body or speaker the fact is about
+    as_of: date | None = None  # the day the event happened, resolved from the article date when relative
+    period: str | None = None  # "day", "week", "year-to-date", "from high", "2026", "quarter", "Q4 2025", ...
+    extractor: str = "rules"
+    confidence: float = 0.8
+
+    @property
+    def id(self) -> str:
+        """Stable id from article, kind, span and subject."""
+        key = f"{self.article_id}|{self.kind}|{self.span.start}|{self.span.end}|{self.subject.casefold()}"  # type: ignore[attr-defined]
+        return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+    def main_value(self) -> float | None:
+        """The fact's headline number (for sorting, display and de-duplication)."""
+        return None
+
+
+class IndexMove(FactBase):
+    """An index moved: "Russell 2000 +3.5% on 2026-02-06"."""
+
+    kind: Literal["index_move"] = "index_move"
+    change_pct: float | None = None  # signed
+    points: float | None = None  # signed
+    level: float | None = None
+
+    def main_value(self) -> float | None:
+        """Percent change, else points, else level."""
+        return next((v for v in (self.change_pct, self.points, self.level) if v is not None), None)
+
+
+class SectorMove(FactBase):
+    """A sector moved: subject is a canonical GICS-like sector name."""
+
+    kind: Literal["sector_move"] = "sector_move"
+    change_pct: float | None = None
+
+    def main_value(self) -> float | None:
+        """Percent change."""
+        return self.change_pct
+
+
+class StockMove(FactBase):
+    """A company's shares moved: subject is the company name."""
+
+    kind: Literal["stock_move"] = "stock_move"
+    ticker: str | None = None
+    change_pct: float | None = None
+    qualifier: str | None = None  # "intraday", "as much as", "nearly", "midday", ...
+
+    def main_value(self) -> float | None:
+        """Percent change."""
+        return self.change_pct
+
+
+class Capex(FactBase):
+    """Capital spending by a company or a group (members kept); a single amount or a low/high range."""
+
+    kind: Literal["capex"] = "capex"
+    members: tuple[str, ...] = ()
+    amount_usd: float | None = None
+    amount_usd_low: float | None = None
+    amount_usd_high: float | None = None
+    capex_kind: Literal["plan", "estimate", "projection", "actual"] | None = None
+    yoy_pct: float | None = None
+    qualifier: str | None = None
+
+    def main_value(self) -> float | None:
+        """Amount, else the low end of the range."""
+        return self.amount_usd if self.amount_usd is not None else self.amount_usd_low
+
+
+class PriceLevel(FactBase):
+    """An asset's price: "Bitcoin $60,017, a 16-month low"."""
+
+    kind: Literal["price_level"] = "price_level"
+    price: float
+    currency: str = "USD"
+    unit: str | None = None  # "ounce", "barrel", ...
+    qualifier: str | None = None
+
+    def main_value(self) -> float | None:
+        """The price."""
+        return self.price
+
+
+class RateDecision(FactBase):
+    """A central bank decision: body (subject), action, target range."""
+
+    kind: Literal["rate_decision"] = "rate_decision"
+    action: Literal["hold", "cut", "hike"]
+    rate_low: float | None = None
+    rate_high: float | None = None
+    change_bp: float | None = None
+
+    def main_value(self) -> float | None:
+        """The low end of the range."""
+        return self.rate_low
+
+
+class Metric(FactBase):
+    """Any other grounded number: free cash flow, growth vs expectations, valuation ratios, index weights."""
+
+    kind: Literal["metric"] = "metric"
+    metric: str
+    value: float | None = None
+    value_low: float | None = None
+    value_high: float | None = None
+    unit: Literal["pct", "usd", "ratio", "count"] = "count"
+    previous: float | None = None  # a prior value of the same metric ("from 37.9%")
+    expected: float | None = None  # what was expected ("vs the 42% analysts expected")
+
+    def main_value(self) -> float | None:
+        """Value, else the low end of its range."""
+        return self.value if self.value is not None else self.value_low
+
+
+class Quote(FactBase):
+    """Verbatim quoted words; subject is the speaker."""
+
+    kind: Literal["quote"] = "quote"
+    speaker: str
+    affiliation: str | None = None
+    role: str | None = None
+
+
+Fact = Annotated[
+    IndexMove | SectorMove | StockMove | Capex | PriceLevel | RateDecision | Metric | Quote,
+    Field(discriminator="kind"),
+]
+FACT_ADAPTER: TypeAdapter[Fact] = TypeAdapter(Fact)
+FACT_LIST_ADAPTER: TypeAdapter[list[Fact]] = TypeAdapter(list[Fact])
+
+
+class FactExtractor(Protocol):
+    """Finds facts in an article; every fact returned must be grounded in the article's text."""
+
+    name: str
+
+    def extract(self, article: Article) -> list[Fact]:
+        """Facts of the article, each with span such that article.text[span] == evidence."""
+        ...
+
+
+def is_grounded(fact: FactBase, text: str) -> bool:
+    """True when the fact's span lies in text and covers exactly its evidence."""
+    return 0 <= fact.span.start < fact.span.end <= len(text) and text[fact.span.start : fact.span.end] == fact.evidence
