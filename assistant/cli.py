@@ -1,13 +1,15 @@
-"""The `newsdesk` command line: ingest, articles, show, remove, search, demo."""
+"""The `newsdesk` command line: ingest, articles, show, remove, search, facts, extract, eval, demo."""
 
 from __future__ import annotations
 
+import csv
 import json
 import sys
+import tempfile
 from collections import Counter
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
 from rich.console import Console
@@ -20,8 +22,12 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
+from rich.table import Table
 
 from assistant.errors import NewsdeskError
+from assistant.evaluate import Report, load_gold, score
+from assistant.extraction.run import make_extraction
+from assistant.facts import FACT_KINDS, FACT_LIST_ADAPTER, Fact, describe
 from assistant.models import ArticleMeta, IngestOutcome, SearchHit
 from assistant.search import Searcher
 from assistant.settings import Settings
@@ -125,7 +131,7 @@ def outcome_line(outcome: IngestOutcome) -> str:
         return (
             f"[{style}]{icon}[/] {item} → [bold]{outcome.article_id}[/] "
             f"{escape(outcome.title or '(untitled)')} "
-            f"[dim]{outcome.passages} passages[/]{note}"
+            f"[dim]{outcome.passages} passages, {outcome.facts} facts[/]{note}"
         )
     return f"[{style}]{icon}[/] {item}: {escape(outcome.message)}"
 
@@ -187,8 +193,10 @@ def articles(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of lines.")] = False,
 ) -> None:
-    """List the library, one article a line: id, date, title, source, passages."""
-    summaries = Library.open(_settings(ctx)).catalog.summaries()
+    """List the library, one article a line: id, date, title, source, passages, facts."""
+    catalog = Library.open(_settings(ctx)).catalog
+    summaries = catalog.summaries()
+    fact_counts = catalog.fact_counts()
     if as_json:
         console.print_json(json.dumps([s.model_dump(mode="json") for s in summaries]))
         return
@@ -198,7 +206,8 @@ def articles(
         day = s.meta.published.isoformat() if s.meta.published else "(no date)"
         console.print(
             f"[bold]{s.id}[/]  {day:<10}  {escape(s.meta.title or '(untitled)')}  "
-            f"[dim]{escape(s.meta.source or '-')} · {s.passages} passages[/]",
+            f"[dim]{escape(s.meta.source or '-')} · {s.passages} passages · "
+            f"{fact_counts.get(s.id, 0)} facts[/]",
             soft_wrap=True,
         )
 
@@ -290,6 +299,217 @@ def demo(
     run_ingest(settings, list(files))
     console.print(f"\n[bold]Question:[/] {DEMO_QUESTION}")
     print_hits(Searcher(Library.open(settings), settings).search(DEMO_QUESTION, 3))
+
+
+@app.command()
+def facts(
+    ctx: typer.Context,
+    kind: Annotated[
+        list[str] | None, typer.Option("--kind", help=f"Fact kind: {', '.join(FACT_KINDS)}.")
+    ] = None,
+    subject: Annotated[
+        str | None, typer.Option(help="Subject (index, sector, company, speaker) contains.")
+    ] = None,
+    since: Annotated[str | None, typer.Option(help="Events on or after YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option(help="Events on or before YYYY-MM-DD.")] = None,
+    article: Annotated[str | None, typer.Option(help="Article id or prefix.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+) -> None:
+    """Browse or export the extracted facts, each with its evidence."""
+    unknown = [k for k in kind or [] if k not in FACT_KINDS]
+    if unknown:
+        raise typer.BadParameter(f"{unknown[0]!r} is not a fact kind; use one of {', '.join(FACT_KINDS)}")
+    if fmt not in ("table", "csv", "json"):
+        raise typer.BadParameter(f"{fmt!r}: use table, csv or json", param_hint="--format")
+    catalog = Library.open(_settings(ctx)).catalog
+    found = catalog.facts(
+        kind or (),
+        subject,
+        _date_option(since, "--since"),
+        _date_option(until, "--until"),
+        catalog.resolve(article) if article else None,
+    )
+    if fmt == "json":
+        sys.stdout.write(FACT_LIST_ADAPTER.dump_json(found, indent=2).decode("utf-8") + "\n")
+    elif fmt == "csv":
+        write_facts_csv(found, sys.stdout)
+    else:
+        print_facts(found)
+
+
+def write_facts_csv(found: list[Fact], out: TextIO) -> None:
+    """Facts as CSV, one row a fact, with the evidence and its span."""
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "id",
+            "kind",
+            "subject",
+            "value",
+            "details",
+            "date",
+            "period",
+            "evidence",
+            "article_id",
+            "start",
+            "end",
+            "extractor",
+            "confidence",
+        ]
+    )
+    for f in found:
+        writer.writerow(
+            [
+                f.id,
+                f.kind,
+                f.subject,
+                f.main_value(),
+                describe(f),
+                f.as_of or "",
+                f.period or "",
+                f.evidence,
+                f.article_id,
+                f.span.start,
+                f.span.end,
+                f.extractor,
+                f.confidence,
+            ]
+        )
+
+
+def print_facts(found: list[Fact]) -> None:
+    """Facts as a rich table with evidence snippets."""
+    if not found:
+        console.print("No facts match. Widen the filters, or ingest articles first.")
+        return
+    table = Table(show_lines=False, header_style="bold", expand=True)
+    for name, ratio in (
+        ("kind", 1),
+        ("subject", 2),
+        ("value", 2),
+        ("date", 1),
+        ("evidence", 5),
+        ("article", 1),
+    ):
+        table.add_column(name, ratio=ratio, overflow="fold")
+    for f in found:
+        evidence = f.evidence if len(f.evidence) <= 160 else f.evidence[:157] + "…"
+        table.add_row(
+            f.kind,
+            escape(f.subject),
+            escape(describe(f)),
+            str(f.as_of or ""),
+            escape(evidence),
+            f.article_id[:8],
+        )
+    console.print(table)
+    console.print(f"[dim]{len(found)} facts[/]")
+
+
+@app.command()
+def extract(
+    ctx: typer.Context,
+    article_ids: Annotated[
+        list[str] | None, typer.Argument(metavar="[ID]...", help="Articles to re-extract.")
+    ] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Re-run extraction over the whole library.")] = False,
+) -> None:
+    """Re-run fact extraction over articles already in the library."""
+    settings = _settings(ctx)
+    library = Library.open(settings)
+    if not all_ and not article_ids:
+        raise typer.BadParameter("give article ids, or --all")
+    ids = (
+        [s.id for s in library.catalog.summaries()]
+        if all_
+        else [library.catalog.resolve(a) for a in article_ids or []]
+    )
+    extraction = make_extraction(settings)
+    console.print(f"extractors: {', '.join(extraction.names)}")
+    total = 0
+    for article_id in ids:
+        article = library.catalog.get(article_id)
+        result = extraction.run(article)
+        library.catalog.replace_facts(article.id, result.facts)
+        total += len(result.facts)
+        notes = f" [dim]({escape('; '.join(result.notes))})[/]" if result.notes else ""
+        console.print(
+            f"{article.id}  {len(result.facts):>3} facts  {escape(article.title)}{notes}", soft_wrap=True
+        )
+    console.print(f"{total} facts from {len(ids)} articles")
+
+
+eval_app = typer.Typer(help="Measure extraction and answering against gold data.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+
+@eval_app.command("facts")
+def eval_facts(
+    ctx: typer.Context,
+    gold: Annotated[Path, typer.Argument(help="Gold facts, JSON lines (shared/eval/seed_facts.jsonl).")],
+    seeds: Annotated[
+        Path | None, typer.Option(help="Folder of the gold's articles (default: ../seeds beside it).")
+    ] = None,
+    show: Annotated[int, typer.Option(help="How many misses and false positives to list.")] = 50,
+) -> None:
+    """Ingest the gold's articles into a temporary library and score the extracted facts per kind."""
+    seeds_dir = seeds or gold.resolve().parent.parent / "seeds"
+    if not gold.is_file() or not seeds_dir.is_dir():
+        raise NewsdeskError(f"need {gold} and the articles folder {seeds_dir}: pass --seeds DIR")
+    with tempfile.TemporaryDirectory(prefix="newsdesk-eval-") as tmp:
+        settings = _settings(ctx).model_copy(
+            update={"home": Path(tmp), "catalog_url": None, "chroma_url": None}
+        )
+        outcomes = run_ingest(settings, [seeds_dir])
+        library = Library.open(settings)
+        predictions = {}
+        for outcome in outcomes:
+            if outcome.article_id and outcome.status in ("added", "duplicate"):
+                article = library.catalog.get(outcome.article_id)
+                predictions[Path(outcome.item).name] = (
+                    article.text,
+                    library.catalog.facts(article_id=article.id),
+                )
+        report = score(load_gold(gold), predictions)
+    print_report(report, show)
+
+
+def print_report(report: Report, show: int) -> None:
+    """Per-kind precision, recall and F1, then misses and false positives."""
+    table = Table(header_style="bold")
+    for name in ("kind", "gold", "predicted", "correct", "precision", "recall", "F1"):
+        table.add_column(name, justify="left" if name == "kind" else "right")
+    rows = [(k, report.kinds[k]) for k in FACT_KINDS]
+    rows += [("numeric (all but quote)", report.numeric()), ("overall", report.overall())]
+    for name, s in rows:
+        table.add_row(
+            name,
+            str(s.gold),
+            str(s.predicted),
+            str(s.correct),
+            f"{s.precision:.3f}",
+            f"{s.recall:.3f}",
+            f"{s.f1:.3f}",
+            style="bold" if name in ("overall", "numeric (all but quote)") else None,
+        )
+    console.print(table)
+    grounded = report.grounded / report.total if report.total else 1.0
+    console.print(f"grounded: {report.grounded}/{report.total} facts ({grounded:.0%})")
+    if report.misses:
+        console.print(f"\n[bold]misses[/] ({len(report.misses)})")
+    for row in report.misses[:show]:
+        who = row.get("subject") or row.get("speaker")
+        console.print(
+            f"  {row['kind']:<13} {escape(str(who))}: {escape(row['evidence'][:100])}", soft_wrap=True
+        )
+    if report.false_positives:
+        console.print(f"\n[bold]false positives[/] ({len(report.false_positives)})")
+    for doc, fact in report.false_positives[:show]:
+        console.print(
+            f"  {fact.kind:<13} {escape(fact.subject)} {escape(describe(fact))}: "
+            f"{escape(fact.evidence[:100])} [dim]({doc})[/]",
+            soft_wrap=True,
+        )
 
 
 def main() -> None:

@@ -14,7 +14,14 @@ FactKind = Literal[
     "index_move", "sector_move", "stock_move", "capex", "price_level", "rate_decision", "metric", "quote"
 ]
 FACT_KINDS: tuple[FactKind, ...] = (
-    "index_move", "sector_move", "stock_move", "capex", "price_level", "rate_decision", "metric", "quote"
+    "index_move",
+    "sector_move",
+    "stock_move",
+    "capex",
+    "price_level",
+    "rate_decision",
+    "metric",
+    "quote",
 )
 NUMERIC_KINDS = tuple(k for k in FACT_KINDS if k != "quote")
 
@@ -170,4 +177,67 @@ class FactExtractor(Protocol):
 
 def is_grounded(fact: FactBase, text: str) -> bool:
     """True when the fact's span lies in text and covers exactly its evidence."""
-    return 0 <= fact.span.start < fact.span.end <= len(text) and text[fact.span.start : fact.span.end] == fact.evidence
+    return (
+        0 <= fact.span.start < fact.span.end <= len(text)
+        and text[fact.span.start : fact.span.end] == fact.evidence
+    )
+
+
+def _pct(value: float | None, signed: bool = True) -> str:
+    """A percentage for display."""
+    if value is None:
+        return ""
+    return f"{value:+.2f}%" if signed else f"{value:.2f}%"
+
+
+def _usd(value: float | None) -> str:
+    """A dollar amount for display, in B or T when large."""
+    if value is None:
+        return ""
+    sign = "-" if value < 0 else ""
+    amount = abs(value)
+    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
+        if amount >= scale:
+            return f"{sign}${amount / scale:,.4g}{suffix}"
+    return f"{sign}${amount:,.2f}".replace(".00", "")
+
+
+def describe(fact: Fact) -> str:
+    """The fact's numbers in a short human form ("+3.50%", "$650B", "hold 3.50–3.75%")."""
+    if isinstance(fact, (IndexMove, SectorMove, StockMove)):
+        parts = [_pct(fact.change_pct)]
+        if isinstance(fact, IndexMove) and fact.points is not None:
+            parts.append(f"{fact.points:+,.2f} pts")
+        if isinstance(fact, StockMove) and fact.qualifier:
+            parts.append(f"({fact.qualifier})")
+        return " ".join(p for p in parts if p)
+    if isinstance(fact, Capex):
+        amount = _usd(fact.amount_usd) or f"{_usd(fact.amount_usd_low)}–{_usd(fact.amount_usd_high)}"
+        yoy = f", {_pct(fact.yoy_pct)} y/y" if fact.yoy_pct is not None else ""
+        return f"{amount}{yoy}" + (f" ({fact.capex_kind})" if fact.capex_kind else "")
+    if isinstance(fact, PriceLevel):
+        price = _usd(fact.price) if fact.currency == "USD" else f"{fact.price:,.2f} {fact.currency}"
+        return price + (f" ({fact.qualifier})" if fact.qualifier else "")
+    if isinstance(fact, RateDecision):
+        return (
+            f"{fact.action} {fact.rate_low:.2f}–{fact.rate_high:.2f}%"
+            if fact.rate_low is not None
+            else fact.action
+        )
+    if isinstance(fact, Metric):
+        shown = {"pct": lambda v: _pct(v, signed=False), "usd": _usd, "ratio": lambda v: f"{v:g}x"}.get(
+            fact.unit, lambda v: f"{v:,g}"
+        )
+        value = (
+            shown(fact.value)
+            if fact.value is not None
+            else f"{shown(fact.value_low)}–{shown(fact.value_high)}"
+        )
+        extra = "".join(
+            f", {label} {shown(v)}"
+            for label, v in (("from", fact.previous), ("vs expected", fact.expected))
+            if v is not None
+        )
+        return f"{fact.metric}: {value}{extra}"
+    affiliation = f" ({fact.affiliation})" if fact.affiliation else ""
+    return f"{fact.speaker}{affiliation}"

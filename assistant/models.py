@@ -148,3 +148,4 @@ class IngestOutcome(Frozen):
     article_id: str | None = None
     title: str | None = None
     passages: int = 0
+    facts: int = 0

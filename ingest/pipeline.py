@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Protocol
 
 from assistant.errors import DuplicateArticleError, FetchError, NewsdeskError, SourceError
+from assistant.extraction.run import FactExtraction, make_extraction
+from assistant.facts import Fact
 from assistant.models import Article, ArticleMeta, IngestOutcome, Passage
 from assistant.settings import Settings
 from ingest.chunk import chunk_spans
@@ -80,6 +82,7 @@ class _Prepared:
     passages: list[Passage]
     notes: list[str]
     position: int = 0
+    facts: list[Fact] = field(default_factory=list)
 
 
 def duplicate(item: str, exc: DuplicateArticleError) -> IngestOutcome:
@@ -103,10 +106,17 @@ def failed(item: str, exc: Exception) -> IngestOutcome:
 class Ingestor:
     """Runs sources through extraction, chunking and embedding into a library, item by item."""
 
-    def __init__(self, settings: Settings, library: Library, fetcher: Fetcher | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        library: Library,
+        fetcher: Fetcher | None = None,
+        extraction: FactExtraction | None = None,
+    ) -> None:
         self.settings = settings
         self.library = library
         self.fetcher = fetcher or Fetcher(settings)
+        self.extraction = extraction or make_extraction(settings)
 
     def run(
         self,
@@ -245,6 +255,9 @@ class Ingestor:
                     raise DuplicateArticleError(existing.id, existing.meta.title)
                 seen.add(prepared.article.id)
                 prepared.notes.extend(self._same_url_notes(prepared.article))
+                extracted = self.extraction.run(prepared.article)
+                prepared.facts = extracted.facts
+                prepared.notes.extend(extracted.notes)
                 ready.append(prepared)
             except DuplicateArticleError as exc:
                 report(seq, duplicate(job.item, exc))
@@ -299,7 +312,7 @@ class Ingestor:
             mine = vectors[offset : offset + len(r.passages)]
             offset += len(r.passages)
             try:
-                self.library.add(r.article, r.passages, mine)
+                self.library.add(r.article, r.passages, mine, r.facts)
             except DuplicateArticleError as exc:
                 report(r.position, duplicate(r.job.item, exc))
             except NewsdeskError as exc:
@@ -313,6 +326,7 @@ class Ingestor:
                         article_id=r.article.id,
                         title=r.article.meta.title,
                         passages=len(r.passages),
+                        facts=len(r.facts),
                         message="; ".join(r.notes),
                     ),
                 )

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 
 from sqlalchemy import (
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     String,
@@ -23,6 +24,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from assistant.errors import NotFoundError
+from assistant.facts import FACT_ADAPTER, Fact
 from assistant.models import Article, ArticleMeta, ArticleSummary, Passage, Span
 
 
@@ -55,6 +57,38 @@ class PassageRow(Base):
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
+
+
+class FactRow(Base):
+    """One grounded fact; the full typed model is kept as JSON, the columns serve filtering."""
+
+    __tablename__ = "facts"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    subject: Mapped[str] = mapped_column(Text, index=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    as_of: Mapped[date | None] = mapped_column(Date, index=True)
+    value: Mapped[float | None] = mapped_column(Float)
+    extractor: Mapped[str] = mapped_column(String(32))
+    data: Mapped[str] = mapped_column(Text)
+
+
+def _fact_row(fact: Fact) -> FactRow:
+    """Map a fact to its row."""
+    return FactRow(
+        id=fact.id,
+        article_id=fact.article_id,
+        kind=fact.kind,
+        subject=fact.subject,
+        start=fact.span.start,
+        end=fact.span.end,
+        as_of=fact.as_of,
+        value=fact.main_value(),
+        extractor=fact.extractor,
+        data=FACT_ADAPTER.dump_json(fact).decode("utf-8"),
+    )
 
 
 def _sqlite_foreign_keys(dbapi_connection: object, _record: object) -> None:
@@ -136,6 +170,47 @@ class Catalog:
             for p in passages
         )
         session.flush()
+
+    def stage_facts(self, session: Session, facts: Sequence[Fact]) -> None:
+        """Add facts to an open transaction; facts with the same id are stored once."""
+        rows = {fact.id: _fact_row(fact) for fact in facts}
+        session.add_all(rows.values())
+        session.flush()
+
+    def replace_facts(self, article_id: str, facts: Sequence[Fact]) -> None:
+        """Swap an article's facts for new ones, atomically."""
+        with self.transaction() as session:
+            session.execute(delete(FactRow).where(FactRow.article_id == article_id))
+            self.stage_facts(session, facts)
+
+    def facts(
+        self,
+        kinds: Sequence[str] = (),
+        subject: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        article_id: str | None = None,
+    ) -> list[Fact]:
+        """Facts filtered by kind, subject substring, event-date range and article; in article order."""
+        query = select(FactRow.data).order_by(FactRow.as_of.desc(), FactRow.article_id, FactRow.start)
+        if kinds:
+            query = query.where(FactRow.kind.in_(list(kinds)))
+        if subject:
+            query = query.where(func.lower(FactRow.subject).contains(subject.lower()))
+        if since:
+            query = query.where(FactRow.as_of >= since)
+        if until:
+            query = query.where(FactRow.as_of <= until)
+        if article_id:
+            query = query.where(FactRow.article_id == article_id)
+        with self._sessions() as session:
+            return [FACT_ADAPTER.validate_json(data) for data in session.scalars(query)]
+
+    def fact_counts(self) -> dict[str, int]:
+        """Number of facts per article id."""
+        query = select(FactRow.article_id, func.count()).group_by(FactRow.article_id)
+        with self._sessions() as session:
+            return {aid: n for aid, n in session.execute(query)}
 
     def has(self, article_id: str) -> bool:
         """True when an article with this id exists."""
@@ -222,12 +297,14 @@ class Catalog:
 
     def delete(self, session: Session, article_id: str) -> None:
         """Delete an article and its passages inside an open transaction."""
+        session.execute(delete(FactRow).where(FactRow.article_id == article_id))
         session.execute(delete(PassageRow).where(PassageRow.article_id == article_id))
         session.execute(delete(ArticleRow).where(ArticleRow.id == article_id))
 
     def clear(self) -> None:
         """Delete every article and passage."""
         with self.transaction() as session:
+            session.execute(delete(FactRow))
             session.execute(delete(PassageRow))
             session.execute(delete(ArticleRow))
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy.exc import IntegrityError
 
 from assistant.errors import DuplicateArticleError, NewsdeskError, StoreError
+from assistant.facts import Fact
 from assistant.models import Article, Passage
 from assistant.settings import Settings
 from vectorstore.catalog import Catalog
@@ -38,8 +39,9 @@ class Library:
         article: Article,
         passages: Sequence[Passage],
         embeddings: Sequence[Sequence[float]] | None = None,
+        facts: Sequence[Fact] = (),
     ) -> None:
-        """Store an article, its passages and their vectors, or nothing at all."""
+        """Store an article, its passages, their vectors and its facts, or nothing at all."""
         existing = self.duplicate_of(article)
         if existing is not None:
             raise DuplicateArticleError(existing.id, existing.title)
@@ -48,6 +50,7 @@ class Library:
         try:
             with self.catalog.transaction() as session:
                 self.catalog.stage(session, article, list(passages))
+                self.catalog.stage_facts(session, facts)
                 self.index.add(passages, embeddings, article.meta)
         except IntegrityError as exc:
             self._drop_vectors(article.id)
