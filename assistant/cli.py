@@ -25,7 +25,7 @@ from rich.progress import (
 from rich.table import Table
 
 from assistant.errors import NewsdeskError
-from assistant.evaluate import Report, load_gold, score
+from assistant.evaluate import KindScore, Report, load_gold, score
 from assistant.extraction.run import make_extraction
 from assistant.facts import FACT_KINDS, FACT_LIST_ADAPTER, Fact, describe
 from assistant.models import ArticleMeta, IngestOutcome, SearchHit
@@ -479,7 +479,7 @@ def print_report(report: Report, show: int) -> None:
     table = Table(header_style="bold")
     for name in ("kind", "gold", "predicted", "correct", "precision", "recall", "F1"):
         table.add_column(name, justify="left" if name == "kind" else "right")
-    rows = [(k, report.kinds[k]) for k in FACT_KINDS]
+    rows: list[tuple[str, KindScore]] = [(k, report.kinds[k]) for k in FACT_KINDS]
     rows += [("numeric (all but quote)", report.numeric()), ("overall", report.overall())]
     for name, s in rows:
         table.add_row(

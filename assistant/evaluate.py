@@ -14,11 +14,37 @@ from assistant.models import Span
 
 # gold keys holding a fact's main number, in priority order
 MAIN_NUMBER_KEYS = (
-    "change_pct", "amount_usd", "amount_usd_low", "price_usd", "rate_low",
-    "value", "value_pct", "value_usd", "value_usd_low",
+    "change_pct",
+    "amount_usd",
+    "amount_usd_low",
+    "price_usd",
+    "rate_low",
+    "value",
+    "value_pct",
+    "value_usd",
+    "value_usd_low",
 )
-_SUFFIXES = {"inc", "corp", "corporation", "co", "company", "plc", "se", "ltd", "ag", "sa", "nv", "holdings",
-             "group", "platforms", "the", "index", "stocks", "sector", "shares"}
+_SUFFIXES = {
+    "inc",
+    "corp",
+    "corporation",
+    "co",
+    "company",
+    "plc",
+    "se",
+    "ltd",
+    "ag",
+    "sa",
+    "nv",
+    "holdings",
+    "group",
+    "platforms",
+    "the",
+    "index",
+    "stocks",
+    "sector",
+    "shares",
+}
 
 
 def _tokens(name: str) -> set[str]:
@@ -53,7 +79,8 @@ def numbers_agree(gold: float | None, predicted: float | None) -> bool:
 
 def evidence_spans(text: str, evidence: str) -> list[Span]:
     """Every place the gold evidence occurs in the text."""
-    return [Span(start=m.start(), end=m.start() + len(evidence)) for m in re.finditer(re.escape(evidence), text)]
+    found = re.finditer(re.escape(evidence), text)
+    return [Span(start=m.start(), end=m.start() + len(evidence)) for m in found]
 
 
 def matches(row: dict[str, Any], fact: Fact, text: str) -> bool:

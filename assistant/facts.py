@@ -27,7 +27,7 @@ NUMERIC_KINDS = tuple(k for k in FACT_KINDS if k != "quote")
 
 
 class FactBase(Frozen):
-    """What every fact carries: its article, its evidence span, its subject, when it happened, who found it."""
+    """What every fact carries: article, evidence span, subject, when it happened, who found it."""
 
     article_id: str
     span: Span  # half-open; article.text[span.start:span.end] == evidence

@@ -36,7 +36,7 @@ class Settings(BaseSettings):
     llm_temperature: float = 0.0
     llm_timeout: float = 60.0
     llm_max_retries: int = 2
-    llm_extraction: bool = Field(True, description="Run the LLM extractor at ingest when an LLM is configured.")
+    llm_extraction: bool = Field(True, description="Run the LLM extractor at ingest when an LLM is set.")
     align_threshold: float = Field(0.9, description="Fuzzy alignment score (0-1) an LLM quote needs.")
 
     fetch_timeout: float = 20.0

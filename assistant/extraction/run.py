@@ -70,9 +70,10 @@ class FactExtraction:
             grounded = [f for f in facts if is_grounded(f, article.text)]
             if len(grounded) < len(facts):
                 notes.append(f"{extractor.name}: {len(facts) - len(grounded)} ungrounded facts dropped")
-            dropped = getattr(extractor, "last_dropped", 0)
-            if dropped:
-                notes.append(f"{extractor.name}: {dropped} facts dropped (evidence not found in the text)")
+            reasons: list[str] = getattr(extractor, "last_drop_reasons", [])
+            if reasons:
+                more = ", …" if len(reasons) > 1 else ""
+                notes.append(f"{extractor.name}: {len(reasons)} facts dropped ({reasons[0]}{more})")
             groups.append(grounded)
         return ExtractionResult(merge(groups), notes)
 
