@@ -383,15 +383,12 @@ def print_facts(found: list[Fact]) -> None:
         console.print("No facts match. Widen the filters, or ingest articles first.")
         return
     table = Table(show_lines=False, header_style="bold", expand=True)
-    for name, ratio in (
-        ("kind", 1),
-        ("subject", 2),
-        ("value", 2),
-        ("date", 1),
-        ("evidence", 5),
-        ("article", 1),
-    ):
-        table.add_column(name, ratio=ratio, overflow="fold")
+    table.add_column("kind", no_wrap=True, style="dim")
+    table.add_column("subject", ratio=2, min_width=12)
+    table.add_column("value", ratio=2, min_width=10)
+    table.add_column("date", no_wrap=True)
+    table.add_column("evidence", ratio=5, min_width=20)
+    table.add_column("article", no_wrap=True, style="dim")
     for f in found:
         evidence = f.evidence if len(f.evidence) <= 160 else f.evidence[:157] + "…"
         table.add_row(
@@ -476,11 +473,11 @@ def eval_facts(
 
 def print_report(report: Report, show: int) -> None:
     """Per-kind precision, recall and F1, then misses and false positives."""
-    table = Table(header_style="bold")
+    table = Table(header_style="bold", caption="numeric = every kind but quote")
     for name in ("kind", "gold", "predicted", "correct", "precision", "recall", "F1"):
         table.add_column(name, justify="left" if name == "kind" else "right")
     rows: list[tuple[str, KindScore]] = [(k, report.kinds[k]) for k in FACT_KINDS]
-    rows += [("numeric (all but quote)", report.numeric()), ("overall", report.overall())]
+    rows += [("numeric", report.numeric()), ("overall", report.overall())]
     for name, s in rows:
         table.add_row(
             name,
@@ -490,7 +487,7 @@ def print_report(report: Report, show: int) -> None:
             f"{s.precision:.3f}",
             f"{s.recall:.3f}",
             f"{s.f1:.3f}",
-            style="bold" if name in ("overall", "numeric (all but quote)") else None,
+            style="bold" if name in ("overall", "numeric") else None,
         )
     console.print(table)
     grounded = report.grounded / report.total if report.total else 1.0
