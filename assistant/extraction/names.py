@@ -1,0 +1,659 @@
+"""Canonical names of market things (indexes, sectors, companies, groups, assets, central banks) and finders.
+
+The tables are small and hand-written on purpose: market news names the same few hundred things over and
+over, and a closed list with aliases is both precise and explainable.  Companies outside the table are
+still recognised when the text gives their listing, as in "Acme Corp (NYSE: ACME)" or "Acme <ACME.N>".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+EntityKind = str  # "index" | "sector" | "company" | "group" | "asset" | "bank" | "product"
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A canonical thing with the ways texts name it."""
+
+    kind: EntityKind
+    name: str
+    aliases: tuple[str, ...] = ()
+    ticker: str | None = None
+    members: tuple[str, ...] = ()
+    variants: tuple[
+        str, ...
+    ] = ()  # other proper names of the same thing, kept as written ("Consumer Staples")
+    owner: str | None = None  # for products: the company ("Azure" -> Microsoft)
+    fold: bool = False  # match without case (sector words and commodities are written in lower case)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One place where an entity is named in a text."""
+
+    entity: Entity
+    start: int
+    end: int
+    name: str  # canonical name, or the proper variant the text used
+
+    @property
+    def kind(self) -> EntityKind:
+        """The entity's kind."""
+        return self.entity.kind
+
+    @property
+    def ticker(self) -> str | None:
+        """The entity's ticker, if any."""
+        return self.entity.ticker
+
+
+def _e(kind: EntityKind, name: str, *aliases: str, **extra: object) -> Entity:
+    """Shorthand constructor for the tables."""
+    return Entity(kind, name, (name, *aliases), **extra)  # type: ignore[arg-type]
+
+
+INDEXES: tuple[Entity, ...] = (
+    _e(
+        "index",
+        "Russell 2000",
+        "Russell 2000 Index",
+        "Russell 2000 small-cap index",
+        "^RUT",
+        "small-cap Russell 2000",
+        "small-cap index",
+        "small-cap benchmark",
+        "Russell 2K",
+    ),
+    _e("index", "Russell 1000", "Russell 1000 Index"),
+    _e("index", "Russell 1000 Value", "Russell 1000 Value Index"),
+    _e("index", "Russell 1000 Growth", "Russell 1000 Growth Index"),
+    _e("index", "Russell 2000 Value", "Russell 2000 Value Index"),
+    _e("index", "Russell 2000 Growth", "Russell 2000 Growth Index"),
+    _e("index", "Bloomberg Magnificent 7 Index", "Magnificent 7 Index", "Bloomberg Magnificent Seven Index"),
+    _e("index", "Russell 3000", "Russell 3000 Index"),
+    _e(
+        "index",
+        "S&P 500",
+        "S&P 500 index",
+        "S&P",
+        "the S&P",
+        "Standard & Poor's 500",
+        "SPX",
+        "^GSPC",
+        "broader S&P 500",
+        "benchmark S&P 500",
+        "S&P500",
+    ),
+    _e("index", "S&P MidCap 400", "S&P 400", "S&P Midcap 400"),
+    _e("index", "S&P SmallCap 600", "S&P 600", "S&P Smallcap 600"),
+    _e("index", "S&P 500 Equal Weight", "equal-weighted S&P 500", "S&P 500 Equal Weight Index"),
+    _e(
+        "index",
+        "Nasdaq 100",
+        "Nasdaq-100",
+        "NASDAQ 100",
+        "NASDAQ-100",
+        "Nasdaq 100 index",
+        "NDX",
+        "^NDX",
+        "tech-heavy Nasdaq 100",
+    ),
+    _e(
+        "index",
+        "Nasdaq Composite",
+        "Nasdaq Composite Index",
+        "NASDAQ Composite",
+        "the Nasdaq",
+        "Nasdaq",
+        "tech-heavy Nasdaq",
+        "^IXIC",
+        "IXIC",
+    ),
+    _e(
+        "index",
+        "Dow Jones Industrial Average",
+        "Dow Jones",
+        "the Dow",
+        "Dow",
+        "DJIA",
+        "^DJI",
+        "blue-chip Dow",
+        "Dow Jones Industrials",
+        "Dow industrials",
+    ),
+    _e("index", "Dow Jones Transportation Average", "Dow transports", "Dow Jones Transportation"),
+    _e(
+        "index",
+        "Philadelphia Semiconductor Index",
+        "PHLX Semiconductor Index",
+        "SOX",
+        "semiconductor index",
+        "chip index",
+    ),
+    _e(
+        "index",
+        "S&P North American Technology Software Index",
+        "S&P North American Technology Software",
+        "software index",
+        "IGV",
+    ),
+    _e(
+        "index",
+        "Stoxx 600",
+        "STOXX 600",
+        "Stoxx Europe 600",
+        "STOXX Europe 600",
+        "pan-European Stoxx 600",
+        "pan-European STOXX 600",
+    ),
+    _e("index", "Euro Stoxx 50", "EURO STOXX 50", "Euro STOXX 50"),
+    _e("index", "FTSE 100", "FTSE", "Footsie"),
+    _e("index", "FTSE 250", "FTSE 250 index"),
+    _e("index", "FTSE All-World ex-USA", "FTSE All-World ex-US", "FTSE All-World ex USA"),
+    _e("index", "FTSE All-World", "FTSE All-World index", "FTSE All World"),
+    _e("index", "MSCI Emerging Markets", "MSCI Emerging Markets index", "MSCI EM", "MSCI Emerging Market"),
+    _e("index", "MSCI World", "MSCI World index"),
+    _e("index", "MSCI All Country World", "MSCI ACWI", "MSCI All-Country World"),
+    _e("index", "DAX", "German DAX", "Germany's DAX"),
+    _e("index", "CAC 40", "French CAC 40", "France's CAC 40"),
+    _e("index", "Nikkei 225", "Nikkei", "Japan's Nikkei"),
+    _e("index", "Topix", "TOPIX"),
+    _e("index", "Hang Seng", "Hang Seng Index", "Hong Kong's Hang Seng"),
+    _e("index", "Shanghai Composite", "Shanghai Composite Index"),
+    _e("index", "Kospi", "KOSPI"),
+    _e("index", "Sensex", "BSE Sensex"),
+    _e("index", "Nifty 50", "NIFTY 50"),
+    _e("index", "VIX", "Cboe Volatility Index", "CBOE Volatility Index", "volatility index"),
+    _e("index", "KBW Bank Index", "KBW Nasdaq Bank Index", "KBW bank index"),
+)
+
+INDEXES = tuple(replace(e, fold=True) for e in INDEXES)  # "S&P 500 Index" and "S&P 500 index" alike
+
+SECTORS: tuple[Entity, ...] = (
+    _e(
+        "sector",
+        "Technology",
+        "information technology",
+        "tech sector",
+        "tech stocks",
+        "tech shares",
+        "technology sector",
+        "technology stocks",
+        "technology shares",
+        variants=("Information Technology",),
+        fold=True,
+    ),
+    _e(
+        "sector",
+        "Communication Services",
+        "communication services",
+        "communications services",
+        "communication-services",
+        "telecom services",
+        "communications",
+        variants=("Communications",),
+        fold=True,
+    ),
+    _e(
+        "sector",
+        "Consumer Defensive",
+        "consumer defensive",
+        "consumer staples",
+        "staples",
+        variants=("Consumer Staples",),
+        fold=True,
+    ),
+    _e(
+        "sector",
+        "Consumer Cyclical",
+        "consumer cyclical",
+        "consumer discretionary",
+        "discretionary",
+        variants=("Consumer Discretionary",),
+        fold=True,
+    ),
+    _e("sector", "Basic Materials", "basic materials", "materials", variants=("Materials",), fold=True),
+    _e("sector", "Real Estate", "real estate", "real-estate", "REITs", fold=True),
+    _e("sector", "Utilities", "utilities", "utility stocks", "utility shares", fold=True),
+    _e(
+        "sector",
+        "Healthcare",
+        "healthcare",
+        "health care",
+        "health-care",
+        variants=("Health Care",),
+        fold=True,
+    ),
+    _e(
+        "sector",
+        "Industrials",
+        "industrials",
+        "industrial stocks",
+        "industrial shares",
+        "industrial sector",
+        fold=True,
+    ),
+    _e("sector", "Energy", "energy", "energy stocks", "energy shares", "energy sector", fold=True),
+    _e(
+        "sector",
+        "Financials",
+        "financials",
+        "financial services",
+        "financial stocks",
+        "financial sector",
+        "financial shares",
+        variants=("Financial Services",),
+        fold=True,
+    ),
+)
+
+_COMPANY_ROWS: tuple[tuple[str, str | None, tuple[str, ...]], ...] = (
+    ("Apple", "AAPL", ("Apple Inc",)),
+    ("Microsoft", "MSFT", ("Microsoft Corp", "Microsoft Corporation")),
+    ("Alphabet", "GOOGL", ("Google", "Alphabet Inc")),
+    ("Amazon", "AMZN", ("Amazon.com",)),
+    ("Meta Platforms", "META", ("Meta", "Facebook")),
+    ("Nvidia", "NVDA", ("NVIDIA", "Nvidia Corp")),
+    ("Tesla", "TSLA", ()),
+    ("Oracle", "ORCL", ()),
+    ("Broadcom", "AVGO", ()),
+    ("Advanced Micro Devices", "AMD", ("AMD",)),
+    ("Intel", "INTC", ()),
+    ("Salesforce", "CRM", ()),
+    ("ServiceNow", "NOW", ()),
+    ("SAP", "SAP", ()),
+    ("Adobe", "ADBE", ()),
+    ("Workday", "WDAY", ()),
+    ("Palantir", "PLTR", ("Palantir Technologies",)),
+    ("Snowflake", "SNOW", ()),
+    ("Intuit", "INTU", ()),
+    ("Atlassian", "TEAM", ()),
+    ("Shopify", "SHOP", ()),
+    ("IBM", "IBM", ()),
+    ("Cisco", "CSCO", ("Cisco Systems",)),
+    ("Netflix", "NFLX", ()),
+    ("CoreWeave", "CRWV", ()),
+    ("Micron", "MU", ("Micron Technology",)),
+    ("Qualcomm", "QCOM", ()),
+    ("Arm Holdings", "ARM", ()),
+    ("Taiwan Semiconductor", "TSM", ("TSMC", "Taiwan Semiconductor Manufacturing")),
+    ("ASML", "ASML", ()),
+    ("Super Micro Computer", "SMCI", ("Supermicro",)),
+    ("Dell", "DELL", ("Dell Technologies",)),
+    ("Coinbase", "COIN", ()),
+    ("MicroStrategy", "MSTR", ()),
+    ("Uber", "UBER", ()),
+    ("Southwest Airlines", "LUV", ()),
+    ("Delta Air Lines", "DAL", ()),
+    ("Boeing", "BA", ()),
+    ("Walmart", "WMT", ()),
+    ("Costco", "COST", ()),
+    ("Exxon Mobil", "XOM", ("ExxonMobil", "Exxon")),
+    ("Chevron", "CVX", ()),
+    ("UnitedHealth", "UNH", ("UnitedHealth Group",)),
+    ("Eli Lilly", "LLY", ()),
+    ("Novo Nordisk", "NVO", ()),
+    ("Berkshire Hathaway", "BRK.B", ()),
+    ("JPMorgan Chase", "JPM", ("JPMorgan", "JP Morgan", "J.P. Morgan")),
+    ("Bank of America", "BAC", ()),
+    ("Goldman Sachs", "GS", ()),
+    ("Morgan Stanley", "MS", ()),
+    ("Citigroup", "C", ("Citi",)),
+    ("Wells Fargo", "WFC", ()),
+    ("Barclays", "BCS", ()),
+    ("UBS", "UBS", ()),
+    ("HSBC", "HSBC", ()),
+    ("BlackRock", "BLK", ()),
+    ("Disney", "DIS", ("Walt Disney",)),
+    ("Jefferies", "JEF", ("Jefferies Financial",)),
+    ("Deutsche Bank", "DB", ()),
+    ("Macquarie Group", "MQG", ("Macquarie",)),
+    ("T. Rowe Price", "TROW", ()),
+    ("S&P Global", "SPGI", ()),
+    ("GeneDx Holdings", "WGS", ("GeneDx",)),
+    ("Northwest Pipe", "NWPX", ()),
+    ("Peoples Bancorp", "PEBO", ()),
+    ("Metropolitan Bank Holding", "MCB", ()),
+)
+# banks, brokers and fund houses: often the source of someone else's number ("Morgan Stanley projects ...")
+FIRMS = frozenset(
+    {
+        "JPMorgan Chase",
+        "Bank of America",
+        "Goldman Sachs",
+        "Morgan Stanley",
+        "Citigroup",
+        "Wells Fargo",
+        "Barclays",
+        "UBS",
+        "HSBC",
+        "BlackRock",
+        "Jefferies",
+        "Deutsche Bank",
+        "Macquarie Group",
+        "T. Rowe Price",
+        "S&P Global",
+    }
+)
+COMPANIES: tuple[Entity, ...] = tuple(_e("company", n, *a, ticker=t) for n, t, a in _COMPANY_ROWS)
+COMPANY_BY_TICKER: dict[str, Entity] = {c.ticker: c for c in COMPANIES if c.ticker}
+
+_MAG7 = ("Apple", "Microsoft", "Alphabet", "Amazon", "Meta Platforms", "Nvidia", "Tesla")
+_BIG4 = ("Alphabet", "Amazon", "Meta Platforms", "Microsoft")
+GROUPS: tuple[Entity, ...] = (
+    _e(
+        "group",
+        "Magnificent Seven",
+        "Magnificent 7",
+        "Mag 7",
+        "Mag7",
+        "Mag Seven",
+        "Magnificent Seven stocks",
+        members=_MAG7,
+    ),
+    _e(
+        "group",
+        "Big Four hyperscalers",
+        "Big Four",
+        "hyperscalers",
+        "AI hyperscalers",
+        "Hyperscaler",
+        "Hyperscalers",
+        "hyperscaler",
+        "four hyperscalers",
+        "cloud giants",
+        members=_BIG4,
+    ),
+    _e("group", "FAANG", "FAANG stocks"),
+    _e("group", "Big Tech", "big tech", "Big Tech companies", "megacap tech", "mega-cap tech"),
+)
+
+ASSETS: tuple[Entity, ...] = (
+    _e("asset", "Bitcoin", "bitcoin", "BTC", fold=False),
+    _e("asset", "Ether", "Ethereum", "ether", "ETH"),
+    _e("asset", "Gold", "gold", "XAU/USD", "XAU", "spot gold", "gold futures", "bullion"),
+    _e("asset", "Silver", "silver", "XAG/USD", "spot silver"),
+    _e("asset", "Platinum", "platinum"),
+    _e("asset", "Copper", "copper"),
+    _e("asset", "Brent crude", "Brent", "Brent crude oil", "brent crude"),
+    _e("asset", "WTI crude", "WTI", "West Texas Intermediate", "U.S. crude", "US crude"),
+    _e("asset", "Oil", "oil", "crude oil", "crude"),
+    _e("asset", "Natural gas", "natural gas"),
+)
+
+CENTRAL_BANKS: tuple[Entity, ...] = (
+    _e(
+        "bank",
+        "Federal Reserve",
+        "Fed",
+        "the Fed",
+        "FOMC",
+        "Federal Open Market Committee",
+        "U.S. Federal Reserve",
+        "US Federal Reserve",
+        "U.S. central bank",
+        "US central bank",
+    ),
+    _e("bank", "European Central Bank", "ECB"),
+    _e("bank", "Bank of England", "BoE", "BOE"),
+    _e("bank", "Bank of Japan", "BoJ", "BOJ"),
+    _e("bank", "Swiss National Bank", "SNB"),
+    _e("bank", "Bank of Canada", "BoC"),
+    _e("bank", "Reserve Bank of Australia", "RBA"),
+    _e("bank", "People's Bank of China", "PBOC", "PBoC"),
+)
+
+PRODUCTS: tuple[Entity, ...] = (
+    _e("product", "Microsoft Azure", "Azure", owner="Microsoft"),
+    _e("product", "Amazon Web Services", "AWS", owner="Amazon"),
+    _e("product", "Google Cloud", "Google Cloud Platform", owner="Alphabet"),
+    _e("product", "Oracle Cloud Infrastructure", "OCI", owner="Oracle"),
+)
+
+ALL_ENTITIES: tuple[Entity, ...] = INDEXES + SECTORS + COMPANIES + GROUPS + ASSETS + CENTRAL_BANKS + PRODUCTS
+
+# listings written after a company name: "(NASDAQ: MSFT)", "(NYSE: NOW)", "<MSFT.O>"
+TICKER_PAREN = re.compile(
+    r"\s*\(\s*(?:NASDAQ|Nasdaq|NYSE(?:\s?American|\s?Arca|\s?MKT)?|AMEX|NYSEARCA|LSE|LON|TSX|OTC|XETRA|ASX|"
+    r"HKEX|TSE|ETR|EPA|FRA|SIX)\s*:\s*(?P<ticker>[A-Z][A-Z0-9]{0,5}(?:\.[A-Z])?)\s*\)|"
+    r"\s*<(?P<ric>[A-Z][A-Z0-9]{0,5})\.(?:OQ|O|N|L|DE|PA|T|AS|HK|TO|K)>"
+)
+BARE_TICKER = re.compile(r"\s*\(\s*(?P<bare>[A-Z]{1,5}(?:\.[A-Z])?)\s*\)")
+_CAP_WORD = r"(?:[A-Z][\w.&'’\-]*|&|of|and)"
+LISTED_NAME = re.compile(
+    rf"(?<![\w.])(?P<name>[A-Z][\w.&'’\-]*(?:\s+{_CAP_WORD}){{0,5}}?)(?=" + TICKER_PAREN.pattern + ")"
+)
+_BARE_LISTED = re.compile(
+    rf"(?<![\w.])(?P<name>[A-Z][\w.&'’\-]*(?:\s+{_CAP_WORD}){{0,4}}?)(?=" + BARE_TICKER.pattern + ")"
+)
+_SUFFIXES = re.compile(
+    r"(?:,?\s+(?:Inc|Incorporated|Corp|Corporation|Co|Company|SE|plc|PLC|Ltd|Limited|AG|SA|NV|N\.V|LLC|"
+    r"Class [AB])\.?)+$"
+)
+SHARES_OF = re.compile(
+    rf"\b(?:[Ss]hares|[Ss]tock) of (?P<name>[A-Z][\w.&'’\-]*(?:\s+{_CAP_WORD}){{0,3}}?)(?=\s+(?:[a-z]|\()|"
+    rf"[,.])|(?P<name2>[A-Z][\w.&'’\-]*(?:\s+[A-Z][\w.&'’\-]*){{0,3}})(?:['’]s)?\s+(?:shares|stock)\s+"
+    r"(?:(?:have|had|were|was)\s+)?(?:rose|fell|jumped|surged|slid|dropped|plunged|tumbled|soared|climbed|"
+    r"gained|lost|sank|rallied|slumped|declined|advanced|plummeted|spiked|rebounded|are|were|closed|ended|"
+    r"traded)\b"
+)
+MOVER = re.compile(
+    r"(?<![\w.’'])(?P<name>[A-Z][\w&'’\-]*[a-z][\w&'’\-]*(?:\s+[A-Z][\w&'’\-]+){0,2})\s+(?:(?:is|was|were|"
+    r"are|has|have|had)\s+)?(?:been\s+)?(?:up|down|rose|fell|jumped|surged|slid|dropped|plunged|tumbled|"
+    r"soared|climbed|gained|lost|sank|rallied|slumped|declined|advanced|plummeted|spiked|rebounded|added|"
+    r"shed|eased|slipped|dipped)\s+(?:(?:as much as|nearly|almost|about|roughly|more than|over|some|"
+    r"a further|another)\s+)?\d+(?:\.\d+)?\s?%"
+)
+_NOT_A_COMPANY = re.compile(
+    r"^(?:The|Its|Their|Our|These|Those|Some|Many|Most|All|Both|Other|Tech|Technology|Bank|Banking|Energy|"
+    r"Chinese|European|Asian|Japanese|US|U\.S\.|American|British|UK|Software|Chip|Chipmaker|Semiconductor|"
+    r"Small-cap|Mid-cap|Large-cap|Mega-cap|Megacap|Growth|Value|Defensive|Cyclical|Airline|Retail|Mining|"
+    r"Oil|Gold|Silver|Crypto|Utility|Healthcare|Biotech|Insurance|Property|Global|Emerging|Regional|When|"
+    r"While|As|If|But|And|Meanwhile|However|Overall|Still|Yet|Also|Why|What|How|Where|Which|Such|Index|"
+    r"Sector|Company|It|They|He|She|We|This|That|Shares|Stocks|Stock|Prices|Price|Revenue|Sales|Earnings|"
+    r"Profit|Bitcoin|Ether|Brent|Copper|Markets?|Europe|Asia|China|Japan|Germany|France|Britain|India|"
+    r"America|Wall|Nasdaq|Dow|Russell|FTSE|January|February|March|April|May|June|July|August|September|"
+    r"October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Today|Yesterday|"
+    r"Friday's|Investors|Traders|Analysts|Futures|Bonds|Yields|Treasuries|Equities|Small|Large|Volume|"
+    r"Inflation|GDP|Output|Demand|Supply|Spending|Capex|Hong|Korea|Korean|South|North|Latin|Brazilian|Indian|"
+    r"Australian|Canadian|German|French|Italian|Spanish|Swiss|Dutch|Nordic|London|Tokyo|Shanghai|Shenzhen|"
+    r"Frankfurt|Paris|Treasury|Mortgage|Consumer|Retail|Housing|Home|Industrial|Utilities|Materials)$"
+)
+_LEADING = re.compile(r"^(?:The|A|An|And|Of|Shares|Similarly|Perhaps|Meanwhile|By|From|Also|Both|Even)\s+")
+_ALIAS_EXTRA = {"'": "['’]", "-": r"[-\s]?", " ": r"\s+"}
+
+
+def company_name(listed: str) -> str:
+    """A listed name without corporate suffix ("Southwest Airlines Co" -> "Southwest Airlines")."""
+    name = listed.strip()
+    while (stripped := _LEADING.sub("", name)) != name:
+        name = stripped
+    return _SUFFIXES.sub("", name).strip() or listed.strip()
+
+
+def _alias_pattern(alias: str) -> str:
+    """Regex for an alias: flexible spaces, apostrophes and hyphens, bounded by non-word characters."""
+    body = "".join(_ALIAS_EXTRA.get(ch, re.escape(ch)) for ch in alias)
+    return rf"(?<![\w&^$]){body}(?![\w&]|-\w)"
+
+
+@lru_cache(maxsize=64)
+def _compiled(entities: tuple[Entity, ...], fold: bool) -> tuple[re.Pattern[str], dict[str, Entity]]:
+    """One alternation over the aliases (longest first) of the entities with the given case rule."""
+    by_alias: dict[str, Entity] = {}
+    for entity in entities:
+        if entity.fold == fold:
+            for alias in (*entity.aliases, *entity.variants):
+                if alias.casefold().startswith(
+                    "the "
+                ):  # "the" is no part of a name; it would shadow "Nasdaq 100"
+                    alias = alias[4:]
+                by_alias.setdefault(alias.casefold() if fold else alias, entity)
+    ordered = sorted(by_alias, key=len, reverse=True)
+    if not ordered:
+        return re.compile(r"(?!x)x"), by_alias
+    flags = re.IGNORECASE if fold else 0
+    return re.compile("|".join(f"(?:{_alias_pattern(a)})" for a in ordered), flags), by_alias
+
+
+def _variant(entity: Entity, written: str) -> str:
+    """The proper name to report: a listed variant the text used, else the canonical name."""
+    norm = re.sub(r"[\s\-]+", " ", written).casefold()
+    return next((v for v in entity.variants if v.casefold() == norm), entity.name)
+
+
+def _lookup(by_alias: dict[str, Entity], written: str, fold: bool) -> Entity | None:
+    """Entity for a matched alias text (spaces, hyphens and apostrophes normalised)."""
+    key = written.casefold() if fold else written
+    if key in by_alias:
+        return by_alias[key]
+    squash = re.sub(r"[\s\-’']+", "", key)
+    return next((e for a, e in by_alias.items() if re.sub(r"[\s\-’']+", "", a) == squash), None)
+
+
+def _matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """Alias matches, plus longer ones starting inside a match ("the Nasdaq" vs "Nasdaq 100")."""
+    for m in pattern.finditer(text):
+        yield m
+        for word in re.finditer(r"(?<=\s)\S", text[m.start() : m.end()]):
+            inner = pattern.match(text, m.start() + word.start())
+            if inner and inner.end() > m.end():
+                yield inner
+
+
+def _scan(text: str, entities: tuple[Entity, ...]) -> list[Mention]:
+    """All alias matches of entities in text (both case rules), overlapping ones included."""
+    found: list[Mention] = []
+    for fold in (False, True):
+        pattern, by_alias = _compiled(entities, fold)
+        for m in _matches(pattern, text):
+            entity = _lookup(by_alias, m.group(0), fold)
+            if entity is not None:
+                found.append(Mention(entity, m.start(), m.end(), _variant(entity, m.group(0))))
+    return found
+
+
+def _non_overlapping(mentions: Iterable[Mention]) -> list[Mention]:
+    """Keep the longest of overlapping mentions, in text order."""
+    chosen: list[Mention] = []
+    for m in sorted(mentions, key=lambda m: (-(m.end - m.start), m.start)):
+        if all(m.end <= c.start or m.start >= c.end for c in chosen):
+            chosen.append(m)
+    return sorted(chosen, key=lambda m: m.start)
+
+
+@dataclass
+class Lexicon:
+    """The tables plus companies an article introduces with a listing."""
+
+    extra: list[Entity] = field(default_factory=list)
+
+    def entities(self) -> tuple[Entity, ...]:
+        """Every entity known for this article."""
+        return ALL_ENTITIES + tuple(self.extra)
+
+    def learn_listings(self, text: str) -> None:
+        """Add companies the article introduces: "Acme Corp (NYSE: ACME)", "Acme (ACME)", "shares of Acme"."""
+        for m in LISTED_NAME.finditer(text):
+            self._learn(m.group("name"), m.group("ticker") or m.group("ric"))
+        for m in _BARE_LISTED.finditer(text):
+            if not _initials(m.group("name"), m.group("bare")):
+                self._learn(m.group("name"), m.group("bare"))
+        for m in SHARES_OF.finditer(text):
+            self._learn(m.group("name") or m.group("name2"), None)
+        for m in MOVER.finditer(text):
+            if not _sentence_initial(text, m.start()) or " " in m.group("name"):
+                self._learn(m.group("name"), None)
+
+    def _learn(self, written: str, ticker: str | None) -> None:
+        """Remember one company name (and ticker) unless it is already known or is not a company name."""
+        name = company_name(written)
+        if not name or _NOT_A_COMPANY.match(name.split()[0]) or _known_alias(name):
+            return
+        known = COMPANY_BY_TICKER.get(ticker or "")
+        if known is None and not any(e.name == name for e in self.extra):
+            self.extra.append(Entity("company", name, (name, written.strip()), ticker=ticker))
+        elif known is not None and name not in known.aliases and len(name) > 2:
+            self.extra.append(Entity("company", known.name, (name, written.strip()), ticker=ticker))
+
+    def mentions(self, text: str, offset: int = 0) -> list[Mention]:
+        """Non-overlapping mentions in text, listings folded into the company mention before them."""
+        found = _non_overlapping(_scan(text, self.entities()))
+        masked = [(m.start(), m.end()) for m in TICKER_PAREN.finditer(text)]
+        found = [_absorb_listing(text, m) for m in found if not any(a <= m.start < b for a, b in masked)]
+        found = [m for i, m in enumerate(found) if not any(o.start <= m.start < o.end for o in found[:i])]
+        return _merge_adjacent(found, text, offset)
+
+
+def _sentence_initial(text: str, at: int) -> bool:
+    """True when position at starts a sentence or a line (a capital there proves nothing)."""
+    return bool(re.search(r"(?:^|[.!?:;]\s+|\n\s*|[“\"]\s*)$", text[max(0, at - 4) : at]))
+
+
+def _initials(name: str, acronym: str) -> bool:
+    """True when an acronym is the initials of the name before it ("European Central Bank (ECB)")."""
+    letters = "".join(w[0] for w in re.findall(r"[A-Za-z][\w'’\-]*", name) if w[0].isupper())
+    return len(acronym) > 1 and acronym in letters
+
+
+def _known_alias(name: str) -> bool:
+    """True when a name is already one of the tables' aliases (any case)."""
+    return name.casefold() in _ALL_ALIASES
+
+
+_SYMBOL = re.compile(r"\s*\(\s*[\^$]?[A-Z][A-Z0-9]{0,5}(?:[./][A-Z]{1,3})?\s*\)")
+
+
+def _absorb_listing(text: str, mention: Mention) -> Mention:
+    """Extend a mention over a following corporate suffix and listing: "Microsoft Corp (NASDAQ: MSFT)"."""
+    if mention.kind != "company":
+        symbol = _SYMBOL.match(text, mention.end)  # "Russell 2000 Index (^RUT)", "Gold (XAU/USD)"
+        return Mention(mention.entity, mention.start, symbol.end(), mention.name) if symbol else mention
+    end = mention.end
+    suffix = re.match(
+        r",?\s+(?:Inc|Corp|Co|SE|plc|Ltd|AG|SA|NV|Holdings Corp|Platforms Inc)\.?(?![\w])", text[end:]
+    )
+    if suffix:
+        end += suffix.end()
+    listing = TICKER_PAREN.match(text, end) or BARE_TICKER.match(text, end)
+    if listing:
+        groups = listing.groupdict()
+        ticker = groups.get("ticker") or groups.get("ric") or groups.get("bare")
+        entity = mention.entity if mention.entity.ticker else Entity("company", mention.name, ticker=ticker)
+        return Mention(entity, mention.start, listing.end(), mention.name)
+    return Mention(mention.entity, mention.start, end, mention.name) if suffix else mention
+
+
+def _merge_adjacent(mentions: list[Mention], text: str, offset: int) -> list[Mention]:
+    """Join mentions of one entity split only by quotes or spaces ("“Big Four” hyperscalers"); shift spans."""
+    merged: list[Mention] = []
+    for m in mentions:
+        prev = merged[-1] if merged else None
+        if (
+            prev
+            and prev.entity.name == m.entity.name
+            and re.fullmatch(r"[\s\"“”'(]*", text[prev.end : m.start])
+        ):
+            merged[-1] = Mention(prev.entity, prev.start, m.end, prev.name)
+        else:
+            merged.append(m)
+    return [Mention(m.entity, m.start + offset, m.end + offset, m.name) for m in merged]
+
+
+def group_for(names: Sequence[str]) -> Entity | None:
+    """The group whose members are exactly these company names, if any."""
+    wanted = {n.casefold() for n in names}
+    return next((g for g in GROUPS if g.members and {x.casefold() for x in g.members} == wanted), None)
+
+
+def find(name: str) -> Entity | None:
+    """The entity with this canonical name or alias (exact, case-insensitive)."""
+    folded = name.casefold()
+    return next((e for e in ALL_ENTITIES if any(a.casefold() == folded for a in e.aliases)), None)
+
+
+_ALL_ALIASES = frozenset(a.casefold() for e in ALL_ENTITIES for a in (*e.aliases, *e.variants))
