@@ -1651,7 +1651,7 @@ def _ratio_start(text: str, sent: Sentence, mentions: Sequence[Mention], positio
 def _ratio_comparison(
     doc: Doc, sent: Sentence, mentions: Sequence[Mention], m: re.Match[str], name: str
 ) -> list[Fact]:
-    """The second ratio a sentence compares with: "a stark contrast to the S&P 500's 5.0"."""
+    """The second ratio a sentence compares with: "well below the Nasdaq 100's 6.2"."""
     text = sent.text
     cmp = _RATIO_CMP.match(text[m.end() :])
     if not cmp:
@@ -1696,7 +1696,7 @@ _WEIGHT_B = re.compile(
 
 
 def weights(doc: Doc, sent: Sentence, mentions: Sequence[Mention]) -> list[Fact]:
-    """Index weights: "their weighting within the S&P 500 has slipped to 35.7% from ... 37.9%"."""
+    """Index weights: "the group's share of the S&P 500 fell to 31.2% from a peak of 33.4%"."""
     text = sent.text
     facts: list[Fact] = []
     for pattern in (_WEIGHT_A, _WEIGHT_B):
