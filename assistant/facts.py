@@ -219,11 +219,9 @@ def describe(fact: Fact) -> str:
         price = _usd(fact.price) if fact.currency == "USD" else f"{fact.price:,.2f} {fact.currency}"
         return price + (f" ({fact.qualifier})" if fact.qualifier else "")
     if isinstance(fact, RateDecision):
-        return (
-            f"{fact.action} {fact.rate_low:.2f}–{fact.rate_high:.2f}%"
-            if fact.rate_low is not None
-            else fact.action
-        )
+        levels = [f"{v:.2f}" for v in (fact.rate_low, fact.rate_high) if v is not None]
+        change = f" ({fact.change_bp:+g} bp)" if fact.change_bp is not None else ""
+        return f"{fact.action} {'–'.join(dict.fromkeys(levels))}%{change}" if levels else fact.action + change
     if isinstance(fact, Metric):
         shown = {"pct": lambda v: _pct(v, signed=False), "usd": _usd, "ratio": lambda v: f"{v:g}x"}.get(
             fact.unit, lambda v: f"{v:,g}"

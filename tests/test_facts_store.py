@@ -175,3 +175,13 @@ def test_fact_models_round_trip_and_describe() -> None:
     assert describe(move) == "-1.30%" and describe(quote) == "Ann Lee (Acme)"
     with pytest.raises(ValueError):
         FACT_ADAPTER.validate_python({"kind": "gossip", "article_id": "a"})
+
+
+def test_describe_rate_decisions_with_partial_fields() -> None:
+    """A decision with one rate, or none, still prints."""
+    from assistant.facts import RateDecision
+
+    base = {"article_id": "a", "span": Span(start=0, end=3), "evidence": "cut", "subject": "Bank of England"}
+    assert describe(RateDecision(**base, action="cut", rate_low=3.75, change_bp=-25)) == "cut 3.75% (-25 bp)"
+    assert describe(RateDecision(**base, action="hold", rate_low=3.5, rate_high=3.75)) == "hold 3.50–3.75%"
+    assert describe(RateDecision(**base, action="hike")) == "hike"

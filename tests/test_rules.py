@@ -538,3 +538,24 @@ def test_seed_articles_meet_the_targets() -> None:
     assert report.numeric().f1 >= 0.9
     assert report.kinds["quote"].f1 >= 0.85
     assert report.grounded == report.total > 0
+
+
+def test_shares_of_a_listed_company_name_the_company() -> None:
+    """ "Shares of X (LSE: XX)" after an earlier paragraph names X, not "of X"."""
+    text = (
+        "Miners weigh on London\n\nThe FTSE 100 slipped on Thursday as metal prices eased.\n\n"
+        "Shares of Harrowgate Minerals Holdings (LSE: HGM) tumbled as much as 8% after the miner cut "
+        "its output forecast for the year."
+    )
+    moves = of_kind(text, "stock_move")
+    assert [(f.subject, f.change_pct) for f in moves] == [("Harrowgate Minerals Holdings", -8.0)]
+
+
+def test_quote_attributed_after_it_with_role_and_name() -> None:
+    """ "…," Governor Jane Roe told reporters. resolves the speaker, not "Governor Jane"."""
+    text = (
+        "Central bank holds\n\nThe bank kept its policy rate unchanged on Thursday. "
+        "\u201cWe will move carefully and watch the data,\u201d Governor Imelda Torrance told reporters."
+    )
+    quotes = of_kind(text, "quote")
+    assert [q.speaker for q in quotes] == ["Imelda Torrance"]

@@ -463,7 +463,9 @@ _NOT_A_COMPANY = re.compile(
     r"Australian|Canadian|German|French|Italian|Spanish|Swiss|Dutch|Nordic|London|Tokyo|Shanghai|Shenzhen|"
     r"Frankfurt|Paris|Treasury|Mortgage|Consumer|Retail|Housing|Home|Industrial|Utilities|Materials)$"
 )
-_LEADING = re.compile(r"^(?:The|A|An|And|Of|Shares|Similarly|Perhaps|Meanwhile|By|From|Also|Both|Even)\s+")
+_LEADING = re.compile(
+    r"^(?:The|A|An|And|[Oo]f|Shares|Stock|Similarly|Perhaps|Meanwhile|By|From|Also|Both|Even)\s+"
+)
 _ALIAS_EXTRA = {"'": "['’]", "-": r"[-\s]?", " ": r"\s+"}
 
 

@@ -1771,7 +1771,7 @@ _ROLE = (
     r"markets|equity|portfolio|global|macro|fixed[- ]income|research|fund|chief|financial|operating|"
     r"technology|economic|credit|rates|asset allocation|multi-asset|wealth)\s+)*(?:strategist|analyst|"
     r"economist|director|manager|officer|adviser|advisor|partner|president|chair(?:man|woman)?|founder|"
-    r"head|trader|specialist|executive|CEO|CFO|CIO|COO|CTO|"
+    r"head|trader|specialist|executive|governor|secretary|minister|CEO|CFO|CIO|COO|CTO|"
     r"chief)(?:\s+(?:officer|of\s+[a-z]+(?:\s+[a-z]+)?))?|CEO|CFO|CIO|COO|CTO)"
 )
 _SPEECH = (
@@ -1806,7 +1806,8 @@ _NOT_PERSON = re.compile(
 _QUOTE = re.compile(r"“[^“”\n]+”|\"[^\"\n]+\"")
 _AFTER_SPEAKER = re.compile(
     rf"^\s*(?:\[\d+\])?\s*,?\s*(?:(?:{_SPEECH})|according to)\s+(?P<who>[^.;“\"]{{3,120}})|"
-    rf"^\s*(?:\[\d+\])?\s*,?\s*(?P<who2>{_NAME},\s+[^“\".;]{{3,90}}?,)\s+(?:{_SPEECH})\b"
+    rf"^\s*(?:\[\d+\])?\s*,?\s*(?P<who2>{_NAME},\s+[^“\".;]{{3,90}}?,)\s+(?:{_SPEECH})\b|"
+    rf"^\s*(?:\[\d+\])?\s*,?\s*(?P<who3>[A-Z][^“\".;,]{{2,60}}?\s{_NAME})\s+(?:{_SPEECH})\b"
 )
 _NAME_SAID = re.compile(rf"^\s*(?:\[\d+\])?\s*,?\s*(?P<who>{_NAME}|[A-Z][a-z]+|he|she)\s+(?:{_SPEECH})\b")
 
@@ -1951,7 +1952,7 @@ def _speaker_after(doc: Doc, after: str, at: int) -> Speaker | None:
     """ "…,” says AJ Bell investment director Russ Mould." / "…,” Mould said." / "…,” he said."."""
     m = _AFTER_SPEAKER.match(after)
     if m:
-        who = m.group("who") or m.group("who2")
+        who = m.group("who") or m.group("who2") or m.group("who3")
         found = _find_speaker(who.rstrip(","))
         if found and after.find(found[0].name) <= after.find(who) + 60:
             return found[0]
