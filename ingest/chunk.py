@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import syntok.segmenter as segmenter
-
 from assistant.models import Span
+from assistant.text import sentences_by_line
 
 _WORD = re.compile(r"\S+")
 
@@ -22,31 +21,6 @@ class Unit:
     paragraph: int
 
 
-def _line_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of the non-blank lines; each line is a paragraph of cleaned article text."""
-    return [(m.start(), m.end()) for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
-
-
-def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentence spans inside text[start:end], found by syntok (a maintained rule-based segmenter)."""
-    piece = text[start:end]
-    spans: list[tuple[int, int]] = []
-    try:
-        for paragraph in segmenter.analyze(piece):
-            for sentence in paragraph:
-                if sentence:
-                    last = sentence[-1]
-                    spans.append((start + sentence[0].offset, start + last.offset + len(last.value)))
-    except Exception:  # syntok rejects some odd inputs; the whole line is then one sentence
-        return [(start, end)]
-    if not spans or any(b <= a for a, b in spans):
-        return [(start, end)]
-    # stretch the first and last sentence so the line is covered whole (closing quotes, stray symbols)
-    spans[0] = (start, spans[0][1])
-    spans[-1] = (spans[-1][0], end)
-    return [(a, b) for (a, b) in spans if text[a:b].strip()]
-
-
 def _split_long(text: str, start: int, end: int, max_words: int) -> list[tuple[int, int]]:
     """Cut an overlong sentence at word boundaries into pieces of at most max_words words."""
     words = [(start + m.start(), start + m.end()) for m in _WORD.finditer(text[start:end])]
@@ -58,8 +32,8 @@ def _split_long(text: str, start: int, end: int, max_words: int) -> list[tuple[i
 def sentence_units(text: str, max_words: int) -> list[Unit]:
     """All sentences of text, in order, with paragraph numbers; none longer than max_words."""
     units: list[Unit] = []
-    for paragraph, (line_start, line_end) in enumerate(_line_spans(text)):
-        for a, b in _sentence_spans(text, line_start, line_end):
+    for paragraph, spans in enumerate(sentences_by_line(text).values()):
+        for a, b in spans:
             for c, d in _split_long(text, a, b, max_words):
                 units.append(Unit(c, d, len(text[c:d].split()), paragraph))
     return units

@@ -15,7 +15,7 @@ from functools import lru_cache
 EntityKind = str  # "index" | "sector" | "company" | "group" | "asset" | "bank" | "product"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity equality: hashing is then cheap when tuples of them are cached
 class Entity:
     """A canonical thing with the ways texts name it."""
 
@@ -483,9 +483,21 @@ def _alias_pattern(alias: str) -> str:
     return rf"(?<![\w&^$]){body}(?![\w&]|-\w)"
 
 
+def _first_key(written: str) -> str:
+    """Key of a name's first word: its leading letters and digits, case-folded (else its first character)."""
+    m = _FIRST_KEY.match(written.casefold())
+    return m.group(0) if m else written[:1]
+
+
+_FIRST_KEY = re.compile(r"[^\W_]+")
+_WORD_START = re.compile(r"(?<![\w&^$])(?=[\w^$&])")
+
+
 @lru_cache(maxsize=64)
-def _compiled(entities: tuple[Entity, ...], fold: bool) -> tuple[re.Pattern[str], dict[str, Entity]]:
-    """One alternation over the aliases (longest first) of the entities with the given case rule."""
+def _compiled(
+    entities: tuple[Entity, ...], fold: bool
+) -> tuple[re.Pattern[str], dict[str, Entity], frozenset[str]]:
+    """One alternation over the aliases (longest first), the alias table, and the aliases' first-word keys."""
     by_alias: dict[str, Entity] = {}
     for entity in entities:
         if entity.fold == fold:
@@ -497,9 +509,10 @@ def _compiled(entities: tuple[Entity, ...], fold: bool) -> tuple[re.Pattern[str]
                 by_alias.setdefault(alias.casefold() if fold else alias, entity)
     ordered = sorted(by_alias, key=len, reverse=True)
     if not ordered:
-        return re.compile(r"(?!x)x"), by_alias
+        return re.compile(r"(?!x)x"), by_alias, frozenset()
     flags = re.IGNORECASE if fold else 0
-    return re.compile("|".join(f"(?:{_alias_pattern(a)})" for a in ordered), flags), by_alias
+    pattern = re.compile("|".join(f"(?:{_alias_pattern(a)})" for a in ordered), flags)
+    return pattern, by_alias, frozenset(_first_key(a) for a in ordered)
 
 
 def _variant(entity: Entity, written: str) -> str:
@@ -517,22 +530,29 @@ def _lookup(by_alias: dict[str, Entity], written: str, fold: bool) -> Entity | N
     return next((e for a, e in by_alias.items() if re.sub(r"[\s\-’']+", "", a) == squash), None)
 
 
-def _matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
-    """Alias matches, plus longer ones starting inside a match ("the Nasdaq" vs "Nasdaq 100")."""
-    for m in pattern.finditer(text):
-        yield m
-        for word in re.finditer(r"(?<=\s)\S", text[m.start() : m.end()]):
-            inner = pattern.match(text, m.start() + word.start())
-            if inner and inner.end() > m.end():
-                yield inner
+def _matches(pattern: re.Pattern[str], text: str, keys: frozenset[str]) -> Iterator[re.Match[str]]:
+    """Alias matches, plus longer ones starting inside a match ("the Nasdaq" vs "Nasdaq 100").
+
+    The big alternation is tried only at word starts whose first word could begin an alias: running it
+    with finditer over every position made this the slowest step of extraction.
+    """
+    end = -1
+    for start in _WORD_START.finditer(text):
+        at = start.start()
+        if _first_key(text[at : at + 40]) not in keys:
+            continue
+        m = pattern.match(text, at)
+        if m and m.end() > end:
+            yield m
+            end = m.end()
 
 
 def _scan(text: str, entities: tuple[Entity, ...]) -> list[Mention]:
     """All alias matches of entities in text (both case rules), overlapping ones included."""
     found: list[Mention] = []
     for fold in (False, True):
-        pattern, by_alias = _compiled(entities, fold)
-        for m in _matches(pattern, text):
+        pattern, by_alias, keys = _compiled(entities, fold)
+        for m in _matches(pattern, text, keys):
             entity = _lookup(by_alias, m.group(0), fold)
             if entity is not None:
                 found.append(Mention(entity, m.start(), m.end(), _variant(entity, m.group(0))))
@@ -584,7 +604,8 @@ class Lexicon:
 
     def mentions(self, text: str, offset: int = 0) -> list[Mention]:
         """Non-overlapping mentions in text, listings folded into the company mention before them."""
-        found = _non_overlapping(_scan(text, self.entities()))
+        # the tables' big pattern is compiled once per process; the article's few learned names separately
+        found = _non_overlapping(_scan(text, ALL_ENTITIES) + _scan(text, tuple(self.extra)))
         masked = [(m.start(), m.end()) for m in TICKER_PAREN.finditer(text)]
         found = [_absorb_listing(text, m) for m in found if not any(a <= m.start < b for a, b in masked)]
         found = [m for i, m in enumerate(found) if not any(o.start <= m.start < o.end for o in found[:i])]

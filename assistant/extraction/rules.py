@@ -15,8 +15,6 @@ from datetime import date
 from itertools import pairwise
 from typing import Any
 
-import syntok.segmenter as segmenter
-
 from assistant.extraction import dates
 from assistant.extraction.names import FIRMS, Entity, Lexicon, Mention, group_for
 from assistant.facts import (
@@ -31,6 +29,7 @@ from assistant.facts import (
     StockMove,
 )
 from assistant.models import Article, Span
+from assistant.text import line_spans, sentences_by_line
 
 MOVABLE = {"index": IndexMove, "sector": SectorMove, "company": StockMove}
 BANK_CONTEXT = ("bank", "company", "index", "group")
@@ -85,29 +84,6 @@ class Sentence:
     is_title: bool = False
 
 
-def _line_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of the non-blank lines; each line is a paragraph of cleaned article text."""
-    return [(m.start(), m.end()) for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
-
-
-def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentence spans inside text[start:end] found by syntok, covering the line whole."""
-    spans: list[tuple[int, int]] = []
-    try:
-        for paragraph in segmenter.analyze(text[start:end]):
-            for sentence in paragraph:
-                if sentence:
-                    last = sentence[-1]
-                    spans.append((start + sentence[0].offset, start + last.offset + len(last.value)))
-    except Exception:  # syntok rejects some odd inputs; the whole line is then one sentence
-        return [(start, end)]
-    if not spans:
-        return [(start, end)]
-    spans[0] = (start, spans[0][1])
-    spans[-1] = (spans[-1][0], end)
-    return [(a, b) for a, b in spans if b > a]
-
-
 _CHROME_SECTION = re.compile(
     r"^\s*(?:Related (?:Stocks|Tickers|Companies)|Recent Quotes|Market Data|Trending(?: Tickers)?|"
     r"Most Active|Top Movers|Stocks? mentioned|Tickers? mentioned|Quotes?)\s*:?\s*$",
@@ -119,7 +95,7 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     """Spans of the prose lines: chrome lines and the short rows under a widget header left out."""
     kept: list[tuple[int, int]] = []
     in_widget = False
-    for a, b in _line_spans(text):
+    for a, b in line_spans(text):
         line = text[a:b]
         if _CHROME_SECTION.match(line):
             in_widget = True
@@ -135,7 +111,7 @@ def sentences(text: str, title: str | None = None) -> list[Sentence]:
     out: list[Sentence] = []
     for number, (a, b) in enumerate(paragraphs(text)):
         is_title = bool(title) and text[a:b].strip() == (title or "").strip()
-        for s, e in _sentence_spans(text, a, b):
+        for s, e in sentences_by_line(text)[(a, b)]:
             out.append(Sentence(s, e, text[s:e], number, is_title))
     return out
 
