@@ -298,7 +298,17 @@ def demo(
     console.print(f"[bold]Library:[/] {settings.home}")
     run_ingest(settings, list(files))
     console.print(f"\n[bold]Question:[/] {DEMO_QUESTION}")
-    print_hits(Searcher(Library.open(settings), settings).search(DEMO_QUESTION, 3))
+    library = Library.open(settings)
+    print_hits(Searcher(library, settings).search(DEMO_QUESTION, 3))
+    feb6 = date(2026, 2, 6)
+    console.print(
+        f"\n[bold]Index and sector moves on {feb6}[/] (newsdesk facts --since {feb6} --until {feb6})"
+    )
+    moves = library.catalog.facts(["index_move", "sector_move"], since=feb6, until=feb6)
+    distinct = {
+        (f.kind, f.subject, f.main_value()): f for f in reversed(moves)
+    }  # several articles repeat them
+    print_facts(sorted(distinct.values(), key=lambda f: (f.kind, -(f.main_value() or 0))))
 
 
 @app.command()
