@@ -149,3 +149,34 @@ class IngestOutcome(Frozen):
     title: str | None = None
     passages: int = 0
     facts: int = 0
+
+
+class Citation(Frozen):
+    """Citation [n] of an answer: the passage it points at, its article and a link to the exact words."""
+
+    n: int
+    passage: Passage
+    article: ArticleSummary
+    url: str | None = None  # the article URL with a #:~:text= fragment for the cited words
+
+
+class AnswerSentence(Frozen):
+    """One sentence of an answer with the citation numbers it carries and whether verification passed."""
+
+    text: str
+    citations: tuple[int, ...] = ()
+    supported: bool = True
+    reason: str | None = None  # why verification failed
+
+
+class Answer(Frozen):
+    """An answer: text with [n] markers, the citations they resolve to, or an abstention."""
+
+    question: str
+    text: str
+    sentences: tuple[AnswerSentence, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    abstained: bool = False
+    mode: Literal["extractive", "llm"] = "extractive"
+    closest: tuple[ArticleSummary, ...] = ()  # offered when the library does not cover the question
+    notes: tuple[str, ...] = ()
