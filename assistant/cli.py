@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 import tempfile
 from collections import Counter
 from datetime import date
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated, Any, TextIO
 
 import typer
 from rich.console import Console
@@ -24,11 +25,22 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from assistant.answer import Answerer
 from assistant.errors import NewsdeskError
-from assistant.evaluate import KindScore, Report, load_gold, score
+from assistant.evaluate import (
+    KindScore,
+    QAReport,
+    QuestionResult,
+    Report,
+    hits_support,
+    load_gold,
+    mentioned,
+    score,
+    support_spans,
+)
 from assistant.extraction.run import make_extraction
 from assistant.facts import FACT_KINDS, FACT_LIST_ADAPTER, Fact, describe
-from assistant.models import ArticleMeta, IngestOutcome, SearchHit
+from assistant.models import Answer, ArticleMeta, IngestOutcome, SearchHit
 from assistant.search import Searcher
 from assistant.settings import Settings
 from ingest.extract import parse_date
@@ -517,6 +529,135 @@ def print_report(report: Report, show: int) -> None:
             f"{escape(fact.evidence[:100])} [dim]({doc})[/]",
             soft_wrap=True,
         )
+
+
+@app.command()
+def ask(
+    ctx: typer.Context,
+    question: Annotated[
+        str, typer.Argument(help='Your question, e.g. "why did small caps outperform on Feb 6?"')
+    ],
+    k: Annotated[int, typer.Option("-k", "--k", min=1, max=20, help="Passages to answer from.")] = 5,
+    since: Annotated[str | None, typer.Option(help="Only articles published on or after YYYY-MM-DD.")] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Only articles published on or before YYYY-MM-DD.")
+    ] = None,
+    extractive: Annotated[bool, typer.Option("--extractive", help="Answer without an LLM.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the Answer as JSON.")] = False,
+) -> None:
+    """Answer a question from the library with numbered, verified citations."""
+    settings = _settings(ctx)
+    answerer = Answerer(Library.open(settings), settings)
+    streamed = not as_json and not extractive and answerer.chat is not None
+    on_token = (lambda t: console.print(escape(t), end="", style="dim")) if streamed else None
+    answer = answerer.ask(
+        question, k, _date_option(since, "--since"), _date_option(until, "--until"), extractive, on_token
+    )
+    if as_json:
+        sys.stdout.write(answer.model_dump_json(indent=2) + "\n")
+        return
+    if streamed:
+        console.print("\n")
+    print_answer(answer)
+
+
+def print_answer(answer: Answer) -> None:
+    """The answer with its [n] markers, then its sources with dates, spans and links."""
+    if answer.abstained:
+        console.print(f"[yellow]{escape(answer.text)}[/]")
+        for note in answer.notes[:1]:
+            console.print(f"[dim]({escape(note)})[/]")
+        if answer.closest:
+            console.print("Closest articles in the library:")
+        for s in answer.closest:
+            console.print(
+                f"  {s.id}  {s.meta.published or '(no date)'}  {escape(s.meta.title or '(untitled)')}"
+            )
+        return
+    console.print(re.sub(r"\[(\d+)\]", r"[bold cyan]\[\1][/]", escape(answer.text)), soft_wrap=False)
+    if answer.notes:
+        console.print(f"[dim]verification removed {len(answer.notes)} unsupported sentence(s)[/]")
+    console.print(f"\n[bold]Sources[/] [dim]({answer.mode})[/]")
+    for c in answer.citations:
+        meta, span = c.article.meta, c.passage.span
+        console.print(
+            f"[bold cyan]\\[{c.n}][/] {escape(meta.title or '(untitled)')} "
+            f"[dim]— {escape(meta.source or 'unknown')}, {meta.published or 'no date'} · {c.article.id} "
+            f"span [{span.start}:{span.end})[/]",
+            soft_wrap=True,
+        )
+        if c.url:
+            console.print(f"    [link={c.url}]{escape(c.url)}[/link]", soft_wrap=True)
+
+
+@eval_app.command("qa")
+def eval_qa(
+    ctx: typer.Context,
+    gold: Annotated[Path, typer.Argument(help="Questions, JSON lines (shared/eval/seed_qa.jsonl).")],
+    seeds: Annotated[
+        Path | None, typer.Option(help="Folder of the articles (default: ../seeds beside it).")
+    ] = None,
+    extractive: Annotated[bool, typer.Option("--extractive/--llm", help="Answer without the LLM.")] = True,
+) -> None:
+    """Build a temporary library from the articles and measure retrieval, citations, answers, abstention."""
+    seeds_dir = seeds or gold.resolve().parent.parent / "seeds"
+    if not gold.is_file() or not seeds_dir.is_dir():
+        raise NewsdeskError(f"need {gold} and the articles folder {seeds_dir}: pass --seeds DIR")
+    with tempfile.TemporaryDirectory(prefix="newsdesk-eval-") as tmp:
+        settings = _settings(ctx).model_copy(
+            update={"home": Path(tmp), "catalog_url": None, "chroma_url": None}
+        )
+        outcomes = run_ingest(settings, [seeds_dir])
+        library = Library.open(settings)
+        texts = {
+            Path(o.item).name: (o.article_id, library.catalog.get(o.article_id).text)
+            for o in outcomes
+            if o.article_id
+        }
+        report = run_qa(Answerer(library, settings), load_gold(gold), texts, extractive)
+    print_qa_report(report)
+
+
+def run_qa(
+    answerer: Answerer, rows: list[dict[str, Any]], texts: dict[str, tuple[str, str]], extractive: bool
+) -> QAReport:
+    """Ask every question and score retrieval, citations, mentions and abstention."""
+    report = QAReport()
+    for row in rows:
+        supports = support_spans(row, texts)
+        top5 = answerer.retriever.retrieve(row["question"], 5).hits
+        answer = answerer.ask(row["question"], extractive=extractive)
+        result = QuestionResult(
+            row["question"], bool(row["answerable"]), abstained=answer.abstained, answer=answer.text
+        )
+        result.retrieved_support = any(hits_support(h.article.id, h.passage.span, supports) for h in top5)
+        if not answer.abstained:
+            result.citations = len(answer.citations)
+            result.good_citations = sum(
+                hits_support(c.article.id, c.passage.span, supports) for c in answer.citations
+            )
+        musts = row.get("must_mention", [])
+        result.mentions = len(musts)
+        result.mentioned = 0 if answer.abstained else sum(mentioned(answer.text, m) for m in musts)
+        report.results.append(result)
+    return report
+
+
+def print_qa_report(report: QAReport) -> None:
+    """The four measures, then one line per question."""
+    done, total = report.abstention
+    console.print(f"retrieval recall@5   {report.recall_at_5:.3f}")
+    console.print(f"citation precision   {report.citation_precision:.3f}")
+    console.print(f"answer recall        {report.answer_recall:.3f}")
+    console.print(f"abstention           {done}/{total}")
+    for r in report.results:
+        mark = (
+            "abstained"
+            if r.abstained
+            else f"{r.good_citations}/{r.citations} cites, {r.mentioned}/{r.mentions} mentions"
+        )
+        hit = "hit " if r.retrieved_support else "miss" if r.answerable else "    "
+        console.print(f"  {hit} {mark:<32} {escape(r.question)}", soft_wrap=True)
 
 
 def main() -> None:

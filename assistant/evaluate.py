@@ -174,3 +174,75 @@ def score(gold: list[dict[str, Any]], predictions: dict[str, tuple[str, list[Fac
             report.kinds[fact.kind].matched_gold += 1
         report.misses.extend(row for i, row in enumerate(rows) if i not in matched_rows)
     return report
+
+
+@dataclass
+class QuestionResult:
+    """How one question fared."""
+
+    question: str
+    answerable: bool
+    retrieved_support: bool = False
+    citations: int = 0
+    good_citations: int = 0
+    mentions: int = 0
+    mentioned: int = 0
+    abstained: bool = False
+    answer: str = ""
+
+
+@dataclass
+class QAReport:
+    """The question-answering measures of shared/eval/README.md."""
+
+    results: list[QuestionResult] = field(default_factory=list)
+
+    def _answerable(self) -> list[QuestionResult]:
+        """Results of answerable questions."""
+        return [r for r in self.results if r.answerable]
+
+    @property
+    def recall_at_5(self) -> float:
+        """Share of answerable questions with a supporting passage among the top 5."""
+        rows = self._answerable()
+        return sum(r.retrieved_support for r in rows) / len(rows) if rows else 1.0
+
+    @property
+    def citation_precision(self) -> float:
+        """Share of citations whose passage overlaps a support span of their question."""
+        total = sum(r.citations for r in self._answerable())
+        return sum(r.good_citations for r in self._answerable()) / total if total else 0.0
+
+    @property
+    def answer_recall(self) -> float:
+        """Share of must_mention strings present in the answers."""
+        total = sum(r.mentions for r in self._answerable())
+        return sum(r.mentioned for r in self._answerable()) / total if total else 1.0
+
+    @property
+    def abstention(self) -> tuple[int, int]:
+        """Unanswerable questions abstained on, out of all unanswerable questions."""
+        rows = [r for r in self.results if not r.answerable]
+        return sum(r.abstained for r in rows), len(rows)
+
+
+def support_spans(row: dict[str, Any], texts: dict[str, tuple[str, str]]) -> list[tuple[str, Span]]:
+    """(article id, span) of every support evidence of a question, found in its document's text."""
+    found: list[tuple[str, Span]] = []
+    for support in row.get("support", []):
+        article_id, text = texts.get(support["doc"], ("", ""))
+        found.extend((article_id, span) for span in evidence_spans(text, support["evidence"]))
+    return found
+
+
+def hits_support(article_id: str, span: Span, supports: list[tuple[str, Span]]) -> bool:
+    """True when a passage (article id + span) overlaps one of the support spans."""
+    return any(aid == article_id and span.overlaps(s) for aid, s in supports)
+
+
+def mentioned(answer: str, must: str) -> bool:
+    """A must_mention string is present (case-insensitive, straight and curly apostrophes alike)."""
+    norm = lambda s: s.casefold().replace("’", "'")  # noqa: E731
+    left = r"\b" if must[:1].isalnum() else ""
+    right = r"\b" if must[-1:].isalnum() else ""
+    return re.search(left + re.escape(norm(must)) + right, norm(answer)) is not None
