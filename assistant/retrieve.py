@@ -276,7 +276,7 @@ class Retrieval:
     facts: list[Fact] = field(default_factory=list)  # best first, one per distinct fact, at most MAX_FACTS
     window: DateWindow | None = None  # the days the question asks about
     entities: list[str] = field(default_factory=list)  # canonical names the question refers to
-    top_score: float = 0.0  # best cosine similarity between the question and a candidate passage
+    top_score: float = 0.0  # best cosine similarity of the expanded question to a candidate passage
     weak: bool = True  # nothing retrieved is about the question: say so rather than answer
     reasons: list[str] = field(default_factory=list)  # why retrieval is weak (empty when it is not)
 

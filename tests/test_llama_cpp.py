@@ -18,10 +18,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from assistant.verify import number_supported, numbers_in
 
 from assistant.answer import Answerer
 from assistant.settings import Settings
+from assistant.verify import number_supported, numbers_in
 from ingest.pipeline import Ingestor
 from vectorstore.library import Library
 
