@@ -13,7 +13,7 @@ import numpy as np
 import prompts
 from assistant.facts import Fact, describe
 from assistant.llm import ChatModel, make_chat_model
-from assistant.models import Answer, AnswerSentence, ArticleSummary, SearchHit
+from assistant.models import Answer, ArticleSummary, SearchHit
 from assistant.retrieve import Retrieval, Retriever
 from assistant.settings import Settings
 from assistant.text import sentences_by_line
@@ -387,8 +387,3 @@ class Answerer:
             closest=_closest(retrieval.hits),
             notes=(why, *notes),
         )
-
-
-def supported_sentences(answer: Answer) -> list[AnswerSentence]:
-    """The sentences that passed verification."""
-    return [s for s in answer.sentences if s.supported]
