@@ -390,17 +390,31 @@ def text_fragment_url(url: str | None, passage_text: str, quote: str | None = No
 
 
 def resolve_citations(answer_text: str, hits: Sequence[SearchHit]) -> tuple[Citation, ...]:
-    """Citations [1..len(hits)] used in the answer, in number order, each linked to its passage's words."""
+    """Citations [1..len(hits)] used in the answer, in number order, each linked to the words it backs."""
     used = sorted(n for n in cited_numbers(answer_text) if 1 <= n <= len(hits))
     return tuple(
         Citation(
             n=n,
             passage=hits[n - 1].passage,
             article=hits[n - 1].article,
-            url=text_fragment_url(hits[n - 1].article.meta.url, hits[n - 1].passage.text),
+            url=text_fragment_url(
+                hits[n - 1].article.meta.url, hits[n - 1].passage.text, _quoted_sentence(answer_text, n, hits)
+            ),
         )
         for n in used
     )
+
+
+def _quoted_sentence(answer_text: str, n: int, hits: Sequence[SearchHit]) -> str | None:
+    """The first answer sentence citing [n], when it is quoted verbatim from that passage (extractive)."""
+    passage = hits[n - 1].passage.text
+    for sentence, cited in split_answer(answer_text):
+        if n in cited:
+            plain = re.sub(r"\s*\[[\d,\s\-–and]+\]", "", sentence).strip()
+            plain = plain[:-1] if plain.endswith(".") and plain[:-1] in passage else plain
+            if plain and plain in passage:
+                return plain
+    return None
 
 
 def renumber(answer_text: str, used: Iterable[int]) -> tuple[str, dict[int, int]]:

@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from typer.testing import CliRunner
@@ -65,6 +66,8 @@ def test_extractive_answer_cites_the_feb6_rally(sample: tuple[Settings, Library]
         article = library.catalog.get(citation.article.id)
         assert article.text[citation.passage.span.start : citation.passage.span.end] == citation.passage.text
         assert citation.url and "#:~:text=" in citation.url
+        start = unquote(citation.url.split("#:~:text=", 1)[1].split(",")[0])
+        assert start in answer.text, "the link opens the page at the cited sentence"
     for sentence in answer.sentences:
         assert sentence.supported and sentence.citations
         quoted = re.sub(r"\s*\[\d+\]", "", sentence.text).strip()
