@@ -13,7 +13,7 @@ import numpy as np
 import prompts
 from assistant.facts import Fact, describe
 from assistant.llm import ChatModel, make_chat_model
-from assistant.models import Answer, ArticleSummary, SearchHit
+from assistant.models import Answer, AnswerSentence, ArticleSummary, SearchHit
 from assistant.retrieve import Retrieval, Retriever
 from assistant.settings import Settings
 from assistant.text import sentences_by_line
@@ -289,6 +289,14 @@ def answer_messages(question: str, retrieval: Retrieval) -> list[dict[str, str]]
     return [{"role": "user", "content": content}]
 
 
+def _says_something(sentence: AnswerSentence) -> AnswerSentence:
+    """Mark as unsupported a sentence that states nothing ("The answer is: [1]"), however well cited."""
+    words = re.sub(r"\[[^\]]*\]", " ", sentence.text).split()
+    if sentence.supported and (len(words) < 4 or " ".join(words).endswith(":")):
+        return sentence.model_copy(update={"supported": False, "reason": "states nothing"})
+    return sentence
+
+
 def _closest(hits: Sequence[SearchHit]) -> tuple[ArticleSummary, ...]:
     """Distinct articles of the hits, best first."""
     seen: dict[str, ArticleSummary] = {}
@@ -355,7 +363,7 @@ class Answerer:
         if not raw or raw.strip().upper().startswith(NOT_IN_LIBRARY):
             return self._abstain(question, retrieval, mode, "the model found no answer in the passages")
         passages = {n: hit.passage for n, hit in enumerate(retrieval.hits, start=1)}
-        checked = verify_sentences(split_answer(raw), passages)
+        checked = [_says_something(s) for s in verify_sentences(split_answer(raw), passages)]
         kept = [s for s in checked if s.supported]
         notes = tuple(
             f"removed unsupported sentence ({s.reason}): {s.text}" for s in checked if not s.supported

@@ -151,3 +151,11 @@ def test_eval_qa_meets_the_extractive_targets(tmp_path: Path) -> None:
     assert float(figures["citation precision"]) >= 0.85, out.output
     assert float(figures["answer recall"]) >= 0.8, out.output
     assert re.search(r"^abstention\s+2/2", out.output, re.M), out.output
+
+
+def test_empty_cited_sentences_do_not_count(sample: tuple[Settings, Library], llm_server: LLMServer) -> None:
+    """A small model's "The answer is: [1]" is cited but says nothing: the user gets an abstention."""
+    llm_server.reply("The analyst's answer is:\n[1]")
+    answer = _llm_answerer(sample, llm_server).ask(DEMO)
+    assert answer.abstained
+    assert any("states nothing" in note for note in answer.notes)
