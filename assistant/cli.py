@@ -8,6 +8,8 @@ import re
 import sys
 import tempfile
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, TextIO
@@ -462,6 +464,20 @@ eval_app = typer.Typer(help="Measure extraction and answering against gold data.
 app.add_typer(eval_app, name="eval")
 
 
+@contextmanager
+def _eval_library(
+    settings: Settings, gold: Path, seeds: Path | None
+) -> Iterator[tuple[Settings, Library, list[IngestOutcome]]]:
+    """A temporary library holding the gold's articles (default: the seeds folder beside the gold file)."""
+    seeds_dir = seeds or gold.resolve().parent.parent / "seeds"
+    if not gold.is_file() or not seeds_dir.is_dir():
+        raise NewsdeskError(f"need {gold} and the articles folder {seeds_dir}: pass --seeds DIR")
+    with tempfile.TemporaryDirectory(prefix="newsdesk-eval-") as tmp:
+        local = settings.model_copy(update={"home": Path(tmp), "catalog_url": None, "chroma_url": None})
+        outcomes = run_ingest(local, [seeds_dir])
+        yield local, Library.open(local), outcomes
+
+
 @eval_app.command("facts")
 def eval_facts(
     ctx: typer.Context,
@@ -472,15 +488,7 @@ def eval_facts(
     show: Annotated[int, typer.Option(help="How many misses and false positives to list.")] = 50,
 ) -> None:
     """Ingest the gold's articles into a temporary library and score the extracted facts per kind."""
-    seeds_dir = seeds or gold.resolve().parent.parent / "seeds"
-    if not gold.is_file() or not seeds_dir.is_dir():
-        raise NewsdeskError(f"need {gold} and the articles folder {seeds_dir}: pass --seeds DIR")
-    with tempfile.TemporaryDirectory(prefix="newsdesk-eval-") as tmp:
-        settings = _settings(ctx).model_copy(
-            update={"home": Path(tmp), "catalog_url": None, "chroma_url": None}
-        )
-        outcomes = run_ingest(settings, [seeds_dir])
-        library = Library.open(settings)
+    with _eval_library(_settings(ctx), gold, seeds) as (_local, library, outcomes):
         predictions = {}
         for outcome in outcomes:
             if outcome.article_id and outcome.status in ("added", "duplicate"):
@@ -600,15 +608,7 @@ def eval_qa(
     extractive: Annotated[bool, typer.Option("--extractive/--llm", help="Answer without the LLM.")] = True,
 ) -> None:
     """Build a temporary library from the articles and measure retrieval, citations, answers, abstention."""
-    seeds_dir = seeds or gold.resolve().parent.parent / "seeds"
-    if not gold.is_file() or not seeds_dir.is_dir():
-        raise NewsdeskError(f"need {gold} and the articles folder {seeds_dir}: pass --seeds DIR")
-    with tempfile.TemporaryDirectory(prefix="newsdesk-eval-") as tmp:
-        settings = _settings(ctx).model_copy(
-            update={"home": Path(tmp), "catalog_url": None, "chroma_url": None}
-        )
-        outcomes = run_ingest(settings, [seeds_dir])
-        library = Library.open(settings)
+    with _eval_library(_settings(ctx), gold, seeds) as (settings, library, outcomes):
         texts = {
             Path(o.item).name: (o.article_id, library.catalog.get(o.article_id).text)
             for o in outcomes

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import contextlib
+import socket
+import subprocess
 import threading
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import httpx
 import pytest
 
 from assistant.settings import Settings
@@ -122,6 +127,33 @@ def library(settings: Settings) -> Library:
 def ingestor(settings: Settings, library: Library) -> Ingestor:
     """The real ingest pipeline over the temporary library."""
     return Ingestor(settings, library)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def running_server(command: list[str], probe: str, what: str, timeout: float) -> Iterator[None]:
+    """Run a server process until the with-block ends, once probe answers 200; fail if it never does."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(probe, timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        else:
+            pytest.fail(f"{what} did not start within {timeout:g} s")
+        yield
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 def example_files() -> list[Path]:

@@ -9,14 +9,10 @@ from __future__ import annotations
 
 import importlib.metadata
 import importlib.util
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from assistant.answer import Answerer
@@ -25,7 +21,7 @@ from assistant.verify import number_supported, numbers_in
 from ingest.pipeline import Ingestor
 from vectorstore.library import Library
 
-from .conftest import example_files
+from .conftest import example_files, free_port, running_server
 
 pytestmark = pytest.mark.llama
 
@@ -48,41 +44,23 @@ if importlib.util.find_spec("llama_cpp") is None or GGUF is None:
 @pytest.fixture(scope="module")
 def llama_server() -> Iterator[str]:
     """llama.cpp's server on a free 127.0.0.1 port, stopped afterwards."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "llama_cpp.server",
-            "--model",
-            str(GGUF),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--n_ctx",
-            "4096",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        str(GGUF),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--n_ctx",
+        "4096",
+    ]
     base = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/models", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("llama.cpp server did not start within 120 s")
+    with running_server(command, f"{base}/models", "llama.cpp server", 120):
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def test_ask_end_to_end_with_a_real_small_model(tmp_path: Path, llama_server: str) -> None:

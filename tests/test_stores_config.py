@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from assistant.search import Searcher
@@ -19,14 +15,7 @@ from ingest.pipeline import Ingestor
 from vectorstore.index import ChromaIndex
 from vectorstore.library import Library
 
-from .conftest import counts, example_files
-
-
-def _free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from .conftest import counts, example_files, free_port, running_server
 
 
 @pytest.fixture()
@@ -35,27 +24,20 @@ def chroma_server(tmp_path: Path) -> Iterator[str]:
     chroma = Path(sys.executable).parent / "chroma"
     executable = str(chroma) if chroma.exists() else shutil.which("chroma")
     assert executable, "the chromadb package installs the `chroma` command"
-    port = _free_port()
-    process = subprocess.Popen(
-        [executable, "run", "--path", str(tmp_path / "data"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    port = free_port()
+    command = [
+        executable,
+        "run",
+        "--path",
+        str(tmp_path / "data"),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("chroma server did not start within 60 s")
+    with running_server(command, f"{url}/api/v2/heartbeat", "chroma server", 60):
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def test_chroma_server_when_url_is_set(tmp_path: Path, chroma_server: str) -> None:
