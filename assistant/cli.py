@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
+import subprocess
 import sys
 import tempfile
 from collections import Counter
@@ -658,6 +660,19 @@ def print_qa_report(report: QAReport) -> None:
         )
         hit = "hit " if r.retrieved_support else "miss" if r.answerable else "    "
         console.print(f"  {hit} {mark:<32} {escape(r.question)}", soft_wrap=True)
+
+
+UI_APP = Path(__file__).resolve().parent.parent / "ui" / "app.py"
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def ui(ctx: typer.Context) -> None:
+    """Open the Streamlit app on this library; options after `ui` go to `streamlit run`."""
+    settings = _settings(ctx)
+    env = {**os.environ, "NEWSDESK_HOME": str(settings.home), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    # found by path, not imported: nothing may import the ui package (layering contract)
+    command = [sys.executable, "-m", "streamlit", "run", str(UI_APP), *ctx.args]
+    raise typer.Exit(subprocess.call(command, env=env))
 
 
 def main() -> None:

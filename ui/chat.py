@@ -1,0 +1,127 @@
+"""Chat page: questions, streamed or extractive answers, citation chips, sources with passages in context."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import streamlit as st
+
+from assistant.facts import Fact
+from assistant.models import Answer, ArticleSummary, Citation
+from ui import state
+from ui.render import highlight, inert, label, safe_url, with_chips
+
+MESSAGES = "messages"
+PENDING = "pending_question"
+
+
+def _meta_line(summary: ArticleSummary) -> str:
+    """Title — source, date, as inert markdown."""
+    meta = summary.meta
+    day = meta.published.isoformat() if meta.published else "no date"
+    return f"**{inert(meta.title or '(untitled)')}** — {inert(meta.source or 'unknown source')}, {day}"
+
+
+def _citation(c: Citation) -> None:
+    """One source line, expandable to the passage in its article with the span highlighted."""
+    meta = c.article.meta
+    day = meta.published.isoformat() if meta.published else "no date"
+    with st.expander(label(f"[{c.n}] {meta.title or '(untitled)'} — {meta.source or 'unknown'}, {day}")):
+        st.markdown(_meta_line(c.article), unsafe_allow_html=True)
+        text = state.library().catalog.get(c.article.id).text
+        span = c.passage.span
+        st.markdown(highlight(text, span.start, span.end), unsafe_allow_html=True)
+        url = safe_url(c.url)
+        if url:
+            st.link_button("Open the cited words in the original article", url)
+
+
+def render_answer(answer: Answer) -> None:
+    """An answer with chips and its Sources section, or an abstention with the closest articles."""
+    if answer.abstained:
+        st.warning(inert(answer.text))
+        if answer.notes:
+            st.caption(inert(answer.notes[0]))
+        if answer.closest:
+            st.markdown("**Closest articles in the library:**")
+        for s in answer.closest:
+            st.markdown("- " + _meta_line(s), unsafe_allow_html=True)
+        return
+    st.markdown(with_chips(answer.text), unsafe_allow_html=True)
+    if answer.notes:
+        st.caption(f"Verification removed {len(answer.notes)} unsupported sentence(s).")
+    st.markdown(f"**Sources** ({answer.mode})")
+    for c in answer.citations:
+        _citation(c)
+
+
+def suggestions(facts: list[Fact]) -> list[str]:
+    """Up to three questions built from the newest index, sector and capex facts."""
+    out: list[str] = []
+    for kind, template in (
+        ("index_move", "Why did the {subject} move on {day}?"),
+        ("sector_move", "Why did {subject} stocks move on {day}?"),
+        ("capex", "How much is {subject} spending on capex?"),
+    ):
+        fact = next((f for f in facts if f.kind == kind and (f.as_of or kind == "capex")), None)
+        if fact is not None:
+            out.append(template.format(subject=fact.subject, day=fact.as_of))
+    return out
+
+
+def _suggest() -> None:
+    """Buttons with suggested questions, shown on an empty chat."""
+    facts = state.library().catalog.facts(["index_move", "sector_move", "capex"])
+    questions = suggestions(facts)
+    if not questions:
+        st.info("The library is empty: add articles on the Library page.")
+        return
+    st.caption("Try one of these:")
+    for i, q in enumerate(questions):
+        if st.button(q, key=f"suggest_{i}"):
+            st.session_state[PENDING] = q
+
+
+def _ask(question: str, since: date | None, until: date | None, extractive: bool) -> Answer:
+    """Ask the answerer, streaming tokens into the page when an LLM answers."""
+    answerer = state.answerer()
+    on_token: Callable[[str], None] | None = None
+    if not extractive and answerer.chat is not None:
+        box = st.empty()
+        pieces: list[str] = []
+
+        def on_token(token: str) -> None:
+            """Show the answer so far."""
+            pieces.append(token)
+            box.markdown(inert("".join(pieces)) + " ▌", unsafe_allow_html=True)
+
+    with st.spinner("Searching the library…"):
+        answer = answerer.ask(question, 5, since, until, extractive, on_token)
+    if on_token is not None:
+        box.empty()
+    return answer
+
+
+def page(since: date | None, until: date | None, extractive: bool) -> None:
+    """The chat page."""
+    st.title("Ask the news desk")
+    history: list[tuple[str, Answer | str]] = st.session_state.setdefault(MESSAGES, [])
+    for role, content in history:
+        with st.chat_message(role):
+            if isinstance(content, Answer):
+                render_answer(content)
+            else:
+                st.text(content)
+    if not history:
+        _suggest()
+    question = st.chat_input("Ask about the markets, e.g. why did small caps outperform on Feb 6?")
+    question = question or st.session_state.pop(PENDING, None)
+    if not question:
+        return
+    with st.chat_message("user"):
+        st.text(question)
+    with st.chat_message("assistant"):
+        answer = _ask(question, since, until, extractive)
+        render_answer(answer)
+    history.extend([("user", question), ("assistant", answer)])

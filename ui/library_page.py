@@ -1,0 +1,206 @@
+"""Library page: articles table, upload / URLs / feed ingest with progress, detail view, delete."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the venv
+import streamlit as st
+
+from assistant.facts import describe
+from assistant.models import IngestOutcome
+from assistant.settings import Settings
+from ingest.pipeline import Ingestor, Source
+from ui import state
+from ui.facts_page import facts_frame
+from ui.render import block, inert
+
+UPLOAD_TYPES = ["html", "htm", "txt", "md", "pdf"]
+RESULTS = "ingest_results"
+CONFIRM = "confirm_delete"
+
+
+class Upload(Protocol):
+    """What st.file_uploader returns for one file."""
+
+    name: str
+
+    def getvalue(self) -> bytes:
+        """The file's bytes."""
+        ...
+
+
+class _StreamlitProgress:
+    """Ingest progress shown as a progress bar and one line per finished item."""
+
+    def __init__(self, box: Any) -> None:
+        self.box = box
+        self.bar = box.progress(0.0, text="Starting…")
+        self.total = 0
+        self.finished = 0
+
+    def planned(self, count: int) -> None:
+        """More items were found."""
+        self.total += count
+
+    def started(self, item: str) -> None:
+        """Show the item being worked on."""
+        self.bar.progress(self._fraction(), text=f"Ingesting {Path(item).name or item}")
+
+    def done(self, outcome: IngestOutcome) -> None:
+        """Advance the bar."""
+        self.finished += 1
+        self.bar.progress(self._fraction(), text=f"{self.finished}/{self.total} done")
+
+    def _fraction(self) -> float:
+        """Share of items finished."""
+        return min(1.0, self.finished / self.total) if self.total else 0.0
+
+
+def ingest(settings: Settings, sources: Sequence[Source], box: Any = None) -> list[IngestOutcome]:
+    """Ingest sources into the session's library, with progress in box when given."""
+    progress = _StreamlitProgress(box) if box is not None else None
+    return Ingestor(settings, state.library()).run(list(sources), None, progress)
+
+
+def ingest_uploads(settings: Settings, files: Sequence[Upload], box: Any = None) -> list[IngestOutcome]:
+    """Write uploads to a temporary folder under their own names, then ingest them."""
+    with tempfile.TemporaryDirectory(prefix="newsdesk-upload-") as tmp:
+        paths: list[Source] = []
+        for i, f in enumerate(files):
+            folder = Path(tmp) / str(i)  # same names from two uploads must not collide
+            folder.mkdir()
+            path = folder / Path(f.name).name
+            path.write_bytes(f.getvalue())
+            paths.append(path)
+        outcomes = ingest(settings, paths, box)
+    return [o.model_copy(update={"item": Path(o.item).name}) for o in outcomes]
+
+
+def _show_results(outcomes: list[IngestOutcome]) -> None:
+    """One line per ingested item: added, duplicate, failed (with the reason), skipped."""
+    for o in outcomes:
+        item = inert(o.item)
+        if o.status == "added":
+            st.success(
+                f"Added {item}: {inert(o.title or '(untitled)')} ({o.passages} passages, {o.facts} facts)"
+            )
+        elif o.status == "duplicate":
+            st.info(f"Already in the library: {item} ({inert(o.message)})")
+        elif o.status == "failed":
+            st.error(f"Could not add {item}: {inert(o.message)}")
+        else:
+            st.warning(f"Skipped {item}: {inert(o.message)}")
+
+
+def _run(sources: Sequence[Source] | None = None, uploads: Sequence[Upload] = ()) -> None:
+    """Ingest with a status box and keep the results for display."""
+    with st.status("Ingesting…", expanded=True) as status:
+        s = state.settings()
+        outcomes = ingest_uploads(s, uploads, status) if uploads else ingest(s, sources or [], status)
+        added = sum(o.status == "added" for o in outcomes)
+        status.update(label=f"{added} of {len(outcomes)} added", state="complete", expanded=False)
+    st.session_state[RESULTS] = outcomes
+
+
+def _add_forms() -> None:
+    """Upload files, paste URLs, add a feed."""
+    tabs = st.tabs(["Upload files", "Paste URLs", "Add a feed"])
+    with tabs[0]:
+        files = st.file_uploader("Articles", type=UPLOAD_TYPES, accept_multiple_files=True, key="upload")
+        if st.button("Ingest files", key="ingest_files", disabled=not files):
+            _run(uploads=files or [])
+    with tabs[1]:
+        text = st.text_area("One URL per line", key="urls")
+        urls = [u.strip() for u in (text or "").splitlines() if u.strip()]
+        if st.button("Ingest URLs", key="ingest_urls", disabled=not urls):
+            _run(urls)
+    with tabs[2]:
+        feed = st.text_input("RSS or Atom feed URL", key="feed")
+        if st.button("Ingest feed", key="ingest_feed", disabled=not (feed or "").strip()):
+            _run([(feed or "").strip()])
+    _show_results(st.session_state.get(RESULTS, []))
+
+
+def _table() -> list[str]:
+    """The articles table; returns the article ids in table order."""
+    catalog = state.library().catalog
+    summaries = catalog.summaries()
+    counts = catalog.fact_counts()
+    frame = pd.DataFrame(
+        [
+            {
+                "title": s.meta.title or "(untitled)",
+                "source": s.meta.source or "",
+                "date": s.meta.published,
+                "passages": s.passages,
+                "facts": counts.get(s.id, 0),
+                "id": s.id,
+            }
+            for s in summaries
+        ]
+    )
+    st.subheader(f"{len(summaries)} articles")
+    if summaries:
+        st.dataframe(frame, hide_index=True, key="articles_table")
+    return [s.id for s in summaries]
+
+
+def _delete(article_id: str) -> None:
+    """Delete button with a confirmation step."""
+    if st.session_state.get(CONFIRM) != article_id:
+        if st.button("Delete this article", key="delete"):
+            st.session_state[CONFIRM] = article_id
+            st.rerun()
+        return
+    st.warning("Delete this article, its passages, facts and vectors? This cannot be undone.")
+    cols = st.columns(2)
+    if cols[0].button("Yes, delete", key="delete_yes", type="primary"):
+        removed = state.library().remove(article_id)
+        st.session_state.pop(CONFIRM, None)
+        st.session_state[RESULTS] = []
+        st.toast(f"Removed {removed.title}")
+        st.rerun()
+    if cols[1].button("Cancel", key="delete_no"):
+        st.session_state.pop(CONFIRM, None)
+        st.rerun()
+
+
+def _detail(ids: list[str]) -> None:
+    """One article: metadata, its facts and its text (escaped)."""
+    catalog = state.library().catalog
+    titles = {s.id: s.meta.title or s.id for s in catalog.summaries()}
+    chosen = st.selectbox("Open an article", ids, format_func=lambda i: titles.get(i, i), key="article")
+    if not chosen:
+        return
+    article = catalog.get(chosen)
+    meta = article.meta
+    st.markdown(f"### {inert(article.title)}", unsafe_allow_html=True)
+    day = meta.published.isoformat() if meta.published else "no date"
+    st.text(f"{meta.source or 'unknown source'} · {day} · {meta.author or 'no author'} · id {article.id}")
+    if meta.url:
+        st.text(meta.url)
+    facts = catalog.facts(article_id=article.id)
+    st.markdown(f"**{len(facts)} facts**")
+    if facts:
+        frame = facts_frame(facts, titles).drop(columns=["article"])
+        frame.insert(0, "kind", [f.kind for f in facts])
+        frame["details"] = [describe(f) for f in facts]
+        st.dataframe(frame, hide_index=True, key="article_facts")
+    with st.expander("Article text", expanded=True):
+        st.markdown(f'<div style="line-height:1.6">{block(article.text)}</div>', unsafe_allow_html=True)
+    _delete(article.id)
+
+
+def page() -> None:
+    """The library page."""
+    st.title("Library")
+    _add_forms()
+    ids = _table()
+    if ids:
+        _detail(ids)
+    else:
+        st.info("The library is empty: upload files or paste URLs above.")

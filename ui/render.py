@@ -1,0 +1,54 @@
+"""Safe HTML fragments: article text is always escaped; only our highlight and chip markup is raw."""
+
+from __future__ import annotations
+
+import html
+import re
+
+_ENTITIES = {c: html.escape(c, quote=True) for c in "&<>\"'"} | {
+    c: f"&#{ord(c)};" for c in "\\`*_{}[]()#|~$:"
+}
+_CHIP = (
+    '<span style="display:inline-block;padding:0 .45em;margin:0 .1em;border-radius:.8em;'
+    'background:#e0ecff;color:#1a4fa0;font-size:.75em;font-weight:600;vertical-align:super">{n}</span>'
+)
+_MARK = '<mark style="background:#ffe58a;padding:0 .1em">'
+
+
+def inert(text: str) -> str:
+    """Text made safe for st.markdown: HTML escaped and markdown syntax turned into entities."""
+    return "".join(_ENTITIES.get(c, c) for c in text)
+
+
+def block(text: str) -> str:
+    """Inert text as one HTML block that keeps line breaks."""
+    return inert(text).replace("\n", "<br>")
+
+
+def highlight(text: str, start: int, end: int, window: int = 600) -> str:
+    """The text around [start, end) with that span marked; everything escaped."""
+    lo = max(0, start - window)
+    hi = min(len(text), end + window)
+    before = ("… " if lo else "") + text[lo:start]
+    after = text[end:hi] + (" …" if hi < len(text) else "")
+    body = f"{block(before)}{_MARK}{block(text[start:end])}</mark>{block(after)}"
+    return f'<div style="line-height:1.6">{body}</div>'
+
+
+def with_chips(answer_text: str) -> str:
+    """Answer text escaped, with its [n] citation markers as small chips."""
+    parts = re.split(r"\[(\d+)\]", answer_text)
+    out = []
+    for i, part in enumerate(parts):
+        out.append(_CHIP.format(n=part) if i % 2 else inert(part))
+    return "".join(out)
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL when it is http(s), else None (no javascript: links from article metadata)."""
+    return url if url and url.lower().startswith(("http://", "https://")) else None
+
+
+def label(text: str, width: int = 120) -> str:
+    """Text for a widget label (which renders a little markdown), with markdown syntax escaped."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~$:<>])", r"\\\1", text[:width])
