@@ -1,0 +1,97 @@
+"""Real-browser smoke test: `newsdesk ui` served on 127.0.0.1, driven with Debian's Chromium via Playwright.
+
+Screenshots of each page go to tests/artifacts/ (git-ignored) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from assistant.settings import Settings
+from ingest.pipeline import Ingestor
+from vectorstore.library import Library
+
+from .conftest import example_files, free_port, running_server
+
+CHROMIUM = "/usr/bin/chromium"
+expect.set_options(timeout=120_000)  # the first answer loads the embedding model in the server
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on a sample library, served by `newsdesk ui` on a free port."""
+    home = tmp_path_factory.mktemp("browser") / "lib"
+    settings = Settings(home=home)
+    Ingestor(settings, Library.open(settings)).run(example_files())
+    port = free_port()
+    newsdesk = str(Path(sys.executable).parent / "newsdesk")
+    command = [
+        newsdesk,
+        "--home",
+        str(home),
+        "ui",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+    ]
+    with running_server(command, f"http://127.0.0.1:{port}/_stcore/health", "newsdesk ui", 90):
+        yield f"http://127.0.0.1:{port}/"
+
+
+@pytest.fixture(scope="module")
+def page(app_url: str) -> Iterator[Page]:
+    """A headless Chromium page (Debian's build, never a downloaded one)."""
+    assert Path(CHROMIUM).exists(), "install Debian's chromium (make test does: apt-get install chromium)"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(120_000)
+        yield page
+        browser.close()
+
+
+def _shot(page: Page, name: str) -> None:
+    """Save a full-page screenshot under tests/artifacts/."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_ask_click_citation_and_visit_every_page(page: Page, app_url: str) -> None:
+    """Ask the demo question, open a citation's passage, then look at the facts and library pages."""
+    page.goto(app_url)
+    box = page.get_by_placeholder("Ask about the markets", exact=False)
+    box.fill("why did small caps outperform on Feb 6?")
+    box.press("Enter")
+    expect(page.get_by_text("3.5%", exact=False).first).to_be_visible()
+    expect(page.get_by_text("Sources", exact=False).first).to_be_visible()
+    citation = page.locator("[data-testid='stExpander'] summary").first
+    citation.click()
+    expect(page.locator("mark").first).to_be_visible()
+    _shot(page, "chat")
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.get_by_text("Facts", exact=False).first.click()
+    expect(page.get_by_role("heading", name="Charts")).to_be_visible()
+    expect(page.get_by_text("sector move", exact=False).first).to_be_visible()
+    _shot(page, "facts")
+    sidebar.get_by_text("Library", exact=False).first.click()
+    expect(page.get_by_text("10 articles", exact=False).first).to_be_visible()
+    _shot(page, "library")
+    for name in ("chat", "facts", "library"):
+        assert (ARTIFACTS / f"{name}.png").stat().st_size > 10_000
