@@ -68,7 +68,9 @@ def page(app_url: str) -> Iterator[Page]:
 
 
 def _shot(page: Page, name: str) -> None:
-    """Save a full-page screenshot under tests/artifacts/."""
+    """Save a full-page screenshot under tests/artifacts/, once the app has finished its run."""
+    expect(page.locator("[data-testid='stStatusWidget']")).to_have_count(0)
+    page.wait_for_timeout(1500)  # let the data grids paint their canvases
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
