@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -154,6 +155,37 @@ def running_server(command: list[str], probe: str, what: str, timeout: float) ->
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def sample_library(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Library]:
+    """The shipped sample articles, ingested once per test run; tests that change it must restore it."""
+    settings = Settings(home=tmp_path_factory.mktemp("sample") / "library")
+    library = Library.open(settings)
+    outcomes = Ingestor(settings, library).run(example_files())
+    assert all(o.status == "added" for o in outcomes), [o.message for o in outcomes if o.status != "added"]
+    return settings, library
+
+
+@contextmanager
+def serve_ui(home: Path, timeout: float = 90) -> Iterator[str]:
+    """`newsdesk ui` on a free 127.0.0.1 port over the library in home; yields the app's URL."""
+    port = free_port()
+    newsdesk = str(Path(sys.executable).parent / "newsdesk")
+    command = [
+        newsdesk,
+        "--home",
+        str(home),
+        "ui",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+    ]
+    with running_server(command, f"http://127.0.0.1:{port}/_stcore/health", "newsdesk ui", timeout):
+        yield f"http://127.0.0.1:{port}/"
 
 
 def example_files() -> list[Path]:

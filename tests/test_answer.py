@@ -15,10 +15,9 @@ from assistant.answer import Answerer
 from assistant.cli import app
 from assistant.llm import LLMError, OpenAICompatibleChat
 from assistant.settings import Settings
-from ingest.pipeline import Ingestor
 from vectorstore.library import Library
 
-from .conftest import SHARED, example_files, needs_shared
+from .conftest import SHARED, needs_shared
 from .llm_server import LLMServer
 
 DEMO = "why did small caps outperform on Feb 6?"
@@ -26,13 +25,9 @@ runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Library]:
-    """The sample articles in one library for the module."""
-    settings = Settings(home=tmp_path_factory.mktemp("answers") / "lib")
-    library = Library.open(settings)
-    outcomes = Ingestor(settings, library).run(example_files())
-    assert all(o.status == "added" for o in outcomes)
-    return settings, library
+def sample(sample_library: tuple[Settings, Library]) -> tuple[Settings, Library]:
+    """The shared sample library."""
+    return sample_library
 
 
 @pytest.fixture()

@@ -5,7 +5,6 @@ Screenshots of each page go to tests/artifacts/ (git-ignored) for a person to lo
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from assistant.settings import Settings
 from ingest.pipeline import Ingestor
 from vectorstore.library import Library
 
-from .conftest import example_files, free_port, running_server
+from .conftest import example_files, serve_ui
 
 CHROMIUM = "/usr/bin/chromium"
 expect.set_options(timeout=120_000)  # the first answer loads the embedding model in the server
@@ -37,22 +36,8 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     home = tmp_path_factory.mktemp("browser") / "lib"
     settings = Settings(home=home)
     Ingestor(settings, Library.open(settings)).run(example_files())
-    port = free_port()
-    newsdesk = str(Path(sys.executable).parent / "newsdesk")
-    command = [
-        newsdesk,
-        "--home",
-        str(home),
-        "ui",
-        "--server.port",
-        str(port),
-        "--server.headless",
-        "true",
-        "--server.address",
-        "127.0.0.1",
-    ]
-    with running_server(command, f"http://127.0.0.1:{port}/_stcore/health", "newsdesk ui", 90):
-        yield f"http://127.0.0.1:{port}/"
+    with serve_ui(home) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

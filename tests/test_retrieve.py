@@ -16,7 +16,7 @@ from assistant.vocabulary import MAG7, expand
 from ingest.pipeline import Ingestor
 from vectorstore.library import Library
 
-from .conftest import SHARED, example_files, needs_shared
+from .conftest import SHARED, needs_shared
 
 DEMO_QUESTION = "why did small caps outperform on Feb 6?"
 JAN29_QUESTION = "How did the Russell 2000 do on January 29, 2026 compared with the Nasdaq 100?"
@@ -154,12 +154,9 @@ def test_concepts_find_their_names_in_text() -> None:
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Library, Retriever]:
-    """The shipped sample articles ingested once into a library for this module."""
-    settings = Settings(home=tmp_path_factory.mktemp("retrieve-sample") / "library")
-    library = Library.open(settings)
-    outcomes = Ingestor(settings, library).run(example_files())
-    assert all(o.status == "added" for o in outcomes), [o.message for o in outcomes if o.status != "added"]
+def sample(sample_library: tuple[Settings, Library]) -> tuple[Library, Retriever]:
+    """The shared sample library and a retriever over it."""
+    settings, library = sample_library
     return library, Retriever(library, settings)
 
 

@@ -9,7 +9,6 @@ import pytest
 
 from assistant.search import Searcher, rrf
 from assistant.settings import Settings
-from ingest.pipeline import Ingestor
 from vectorstore.library import Library
 
 from .conftest import example_files
@@ -18,12 +17,9 @@ DEMO_QUESTION = "why did small caps outperform on Feb 6?"
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Library, Searcher]:
-    """The shipped sample articles ingested once into a library for this module."""
-    settings = Settings(home=tmp_path_factory.mktemp("sample") / "library")
-    library = Library.open(settings)
-    outcomes = Ingestor(settings, library).run(example_files())
-    assert all(o.status == "added" for o in outcomes), [o.message for o in outcomes if o.status != "added"]
+def sample(sample_library: tuple[Settings, Library]) -> tuple[Library, Searcher]:
+    """The shared sample library and a searcher over it."""
+    settings, library = sample_library
     return library, Searcher(library, settings)
 
 
@@ -74,11 +70,12 @@ def test_search_sees_new_and_removed_articles(sample: tuple[Library, Searcher], 
     bitcoin_id = hits[0].article.id
     article = library.catalog.get(bitcoin_id)
     passages = library.catalog.passages(bitcoin_id)
+    facts = library.catalog.facts(article_id=bitcoin_id)
     library.remove(bitcoin_id)
     try:
         assert all(h.article.id != bitcoin_id for h in searcher.search("Bitcoin 16-month low", k=10))
     finally:
-        library.add(article, passages)
+        library.add(article, passages, facts=facts)  # the library is shared: put everything back
     assert searcher.search("Bitcoin 16-month low", k=3)[0].article.id == bitcoin_id
 
 

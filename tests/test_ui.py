@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import httpx
@@ -10,8 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from assistant.settings import Settings
-from ingest.pipeline import Ingestor
-from tests.conftest import example_files, free_port, running_server
+from tests.conftest import example_files, serve_ui
 from ui.render import highlight, inert, with_chips
 from vectorstore.library import Library
 
@@ -23,13 +21,9 @@ INJECTION = (
 
 
 @pytest.fixture(scope="module")
-def sample_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A library built once from the sample articles."""
-    home = tmp_path_factory.mktemp("ui") / "library"
-    settings = Settings(home=home)
-    outcomes = Ingestor(settings, Library.open(settings)).run(example_files())
-    assert all(o.status == "added" for o in outcomes)
-    return home
+def sample_home(sample_library: tuple[Settings, Library]) -> Path:
+    """The folder of the shared sample library."""
+    return sample_library[0].home
 
 
 def app(home: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
@@ -118,20 +112,6 @@ def test_render_helpers_escape_everything_but_our_markup() -> None:
 
 def test_newsdesk_ui_serves_the_app(tmp_path: Path) -> None:
     """`newsdesk ui` passes options through to `streamlit run` and serves the app on 127.0.0.1."""
-    port = free_port()
-    newsdesk = str(Path(sys.executable).parent / "newsdesk")
-    command = [
-        newsdesk,
-        "--home",
-        str(tmp_path / "lib"),
-        "ui",
-        "--server.port",
-        str(port),
-        "--server.headless",
-        "true",
-        "--server.address",
-        "127.0.0.1",
-    ]
-    with running_server(command, f"http://127.0.0.1:{port}/_stcore/health", "newsdesk ui", 60):
-        page = httpx.get(f"http://127.0.0.1:{port}/", timeout=5)
+    with serve_ui(tmp_path / "lib", timeout=60) as url:
+        page = httpx.get(url, timeout=5)
         assert page.status_code == 200 and "streamlit" in page.text.lower()
