@@ -1,4 +1,4 @@
-# Two commands on a fresh machine: `make demo` (set up, then run the demo) and `make test` (set up, then checks).
+# Two commands on a fresh machine: `make demo` (set up, sample library, then the app) and `make test` (set up, then checks).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -15,8 +15,9 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
+# ingests the samples (already-present ones are skipped, so your uploads survive), answers, opens the app
 demo: install
-	NEWSDESK_HOME=$(DEMO_HOME) $(BIN)/newsdesk demo --fresh
+	NEWSDESK_HOME=$(DEMO_HOME) $(BIN)/newsdesk demo --ui
 
 lint: install
 	$(BIN)/ruff check .

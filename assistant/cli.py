@@ -303,8 +303,9 @@ def search(
 def demo(
     ctx: typer.Context,
     fresh: Annotated[bool, typer.Option(help="Start from an empty library first.")] = False,
+    open_ui: Annotated[bool, typer.Option("--ui", help="Then open the Streamlit app on this library.")] = False,
 ) -> None:
-    """Ingest the sample articles and show the passages that answer the demo question."""
+    """Ingest the sample articles, answer the demo question with citations, optionally open the app."""
     settings = _settings(ctx)
     files = sorted(EXAMPLES.glob("*.html"))
     if not files:
@@ -313,9 +314,9 @@ def demo(
         Library.open(settings).clear()
     console.print(f"[bold]Library:[/] {settings.home}")
     run_ingest(settings, list(files))
-    console.print(f"\n[bold]Question:[/] {DEMO_QUESTION}")
+    console.print(f"\n[bold]Question:[/] {DEMO_QUESTION}\n")
     library = Library.open(settings)
-    print_hits(Searcher(library, settings).search(DEMO_QUESTION, 3))
+    print_answer(Answerer(library, settings).ask(DEMO_QUESTION, extractive=True))
     feb6 = date(2026, 2, 6)
     console.print(
         f"\n[bold]Index and sector moves on {feb6}[/] (newsdesk facts --since {feb6} --until {feb6})"
@@ -325,6 +326,9 @@ def demo(
         (f.kind, f.subject, f.main_value()): f for f in reversed(moves)
     }  # several articles repeat them
     print_facts(sorted(distinct.values(), key=lambda f: (f.kind, -(f.main_value() or 0))))
+    if open_ui:
+        console.print(f'\n[bold]Opening the app[/]: ask "{DEMO_QUESTION}" on its Chat page (Ctrl+C stops it)')
+        raise typer.Exit(run_streamlit(settings, []))
 
 
 @app.command()
@@ -668,11 +672,20 @@ UI_APP = Path(__file__).resolve().parent.parent / "ui" / "app.py"
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def ui(ctx: typer.Context) -> None:
     """Open the Streamlit app on this library; options after `ui` go to `streamlit run`."""
-    settings = _settings(ctx)
+    raise typer.Exit(run_streamlit(_settings(ctx), list(ctx.args)))
+
+
+def run_streamlit(settings: Settings, args: list[str]) -> int:
+    """`streamlit run ui/app.py` on this library with args passed through; returns its exit code."""
     env = {**os.environ, "NEWSDESK_HOME": str(settings.home), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     # found by path, not imported: nothing may import the ui package (layering contract)
-    command = [sys.executable, "-m", "streamlit", "run", str(UI_APP), *ctx.args]
-    raise typer.Exit(subprocess.call(command, env=env))
+    command = [sys.executable, "-m", "streamlit", "run", str(UI_APP), *args]
+    process = subprocess.Popen(command, env=env)
+    try:
+        return process.wait()
+    except KeyboardInterrupt:  # Ctrl+C reaches streamlit too; let it shut down, then end quietly
+        process.wait()
+        return 0
 
 
 def main() -> None:

@@ -91,13 +91,14 @@ def test_remove_unknown_id_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_demo_builds_a_fresh_library_and_answers(tmp_path: Path) -> None:
-    """`newsdesk demo --fresh` ingests every sample and prints the Feb 6 rotation passage first."""
+    """`newsdesk demo --fresh` ingests every sample, answers the demo question with sources, lists moves."""
     home = tmp_path / "demo"
     code, out = _run(home, "demo", "--fresh")
     assert code == 0, out
     assert f"{len(example_files())} added" in out
-    first = out.split("[1]", 1)[1]
-    assert first.lstrip().startswith("Why small caps ran away from Big Tech on Friday")
+    answer, sources = out.split("Question:", 1)[1].split("Sources (extractive)", 1)
+    assert "3.5%" in answer and "[1]" in answer
+    assert "[1] Why small caps ran away from Big Tech on Friday" in sources and "#:~:text=" in sources
     moves = out.split("Index and sector moves on 2026-02-06", 1)[1]
     assert "Russell" in moves and "+3.50%" in moves and "Estate" in moves and "13 facts" in moves
     code, out = _run(home, "demo", "--fresh")

@@ -9,7 +9,12 @@ import streamlit as st
 from ui import chat, facts_page, library_page, state
 from ui.render import inert
 
-PAGES = {"Chat": "💬 Chat", "Facts": "📊 Facts", "Library": "📚 Library"}
+# Material icons ship with Streamlit's own font, so they render without a system emoji font.
+PAGES = {
+    "Chat": ":material/forum: Chat",
+    "Facts": ":material/monitoring: Facts",
+    "Library": ":material/library_books: Library",
+}
 
 
 def _day(value: object) -> date | None:
@@ -21,7 +26,7 @@ def sidebar() -> tuple[str, date | None, date | None, bool]:
     """Page choice, library and LLM in use, answer mode and date range; returns the choices."""
     s = state.settings()
     with st.sidebar:
-        st.markdown("## 📰 newsdesk")
+        st.markdown("## :material/newspaper: newsdesk")
         page = st.radio("Page", list(PAGES), format_func=PAGES.__getitem__, key="page")
         st.divider()
         count = state.library().catalog.article_count()
@@ -33,12 +38,14 @@ def sidebar() -> tuple[str, date | None, date | None, bool]:
         st.markdown("**Chat date range** (publication)")
         since = st.date_input("Since", value=None, key="chat_since")
         until = st.date_input("Until", value=None, key="chat_until")
+        if page == "Chat" and st.session_state.get(chat.MESSAGES):
+            st.button("New chat", icon=":material/add_comment:", key="new_chat", on_click=chat.clear)
     return page, _day(since), _day(until), not (use_llm and has_llm)
 
 
 def main() -> None:
     """Render the sidebar and the chosen page."""
-    st.set_page_config(page_title="newsdesk", page_icon="📰", layout="wide")
+    st.set_page_config(page_title="newsdesk", page_icon=":material/newspaper:", layout="wide")
     page, since, until, extractive = sidebar()
     if page == "Facts":
         facts_page.page()

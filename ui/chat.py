@@ -7,6 +7,7 @@ from datetime import date
 
 import streamlit as st
 
+from assistant.errors import NewsdeskError
 from assistant.facts import Fact
 from assistant.models import Answer, ArticleSummary, Citation
 from ui import state
@@ -79,8 +80,18 @@ def _suggest() -> None:
         return
     st.caption("Try one of these:")
     for i, q in enumerate(questions):
-        if st.button(q, key=f"suggest_{i}"):
-            st.session_state[PENDING] = q
+        # a callback, so the question is pending before the rerun draws the page (no lingering buttons)
+        st.button(q, key=f"suggest_{i}", icon=":material/lightbulb:", on_click=_pend, args=(q,))
+
+
+def _pend(question: str) -> None:
+    """Make question the next one to answer."""
+    st.session_state[PENDING] = question
+
+
+def clear() -> None:
+    """Start a new conversation."""
+    st.session_state[MESSAGES] = []
 
 
 def _ask(question: str, since: date | None, until: date | None, extractive: bool) -> Answer:
@@ -113,7 +124,7 @@ def page(since: date | None, until: date | None, extractive: bool) -> None:
                 render_answer(content)
             else:
                 st.text(content)
-    if not history:
+    if not history and PENDING not in st.session_state:
         _suggest()
     question = st.chat_input("Ask about the markets, e.g. why did small caps outperform on Feb 6?")
     question = question or st.session_state.pop(PENDING, None)
@@ -122,6 +133,10 @@ def page(since: date | None, until: date | None, extractive: bool) -> None:
     with st.chat_message("user"):
         st.text(question)
     with st.chat_message("assistant"):
-        answer = _ask(question, since, until, extractive)
+        try:
+            answer = _ask(question, since, until, extractive)
+        except NewsdeskError as exc:
+            st.error(inert(f"Could not answer: {exc}"))
+            return
         render_answer(answer)
     history.extend([("user", question), ("assistant", answer)])

@@ -174,21 +174,24 @@ def timeline_chart(facts: list[Fact], index: str) -> alt.Chart | None:
     )
 
 
-def _charts() -> None:
-    """The moves, capex and timeline charts over the whole library."""
-    moves = state.library().catalog.facts(["index_move", "sector_move"])
+def _charts(facts: list[Fact]) -> None:
+    """The moves, capex and timeline charts over the facts that pass the filters."""
+    moves = [f for f in facts if f.kind in ("index_move", "sector_move")]
+    capex = capex_chart(facts)
     days = sorted({f.as_of for f in moves if f.as_of}, reverse=True)
+    if not days and capex is None:
+        return
     st.subheader("Charts")
+    left, right = st.columns(2)
     if days:
         busiest = max(days, key=lambda d: sum(f.as_of == d for f in moves))
-        day = st.selectbox("Moves on", days, index=days.index(busiest), key="chart_day")
+        day = left.selectbox("Index and sector moves on", days, index=days.index(busiest), key="chart_day")
         chart = moves_chart(moves, day)
         if chart is not None:
-            st.altair_chart(chart, width="stretch")
-    capex = capex_chart(state.library().catalog.facts(["capex"]))
+            left.altair_chart(chart, width="stretch")
     if capex is not None:
-        st.markdown("**Capex by company and year**")
-        st.altair_chart(capex, width="stretch")
+        right.markdown("**Capex by company and year**")
+        right.altair_chart(capex, width="stretch")
     indexes = sorted({f.subject for f in moves if f.kind == "index_move"})
     if indexes:
         default = indexes.index("Russell 2000") if "Russell 2000" in indexes else 0
@@ -204,7 +207,8 @@ def page() -> None:
     summaries = state.library().catalog.summaries()
     titles = {s.id: s.meta.title or s.id for s in summaries}
     facts = _filters(summaries)
-    st.caption(f"{len(facts)} facts match")
+    st.caption(f"{len(facts)} facts match; the charts and tables below show only these")
+    _charts(facts)
+    st.subheader("Tables")
     _downloads(facts)
     _tables(facts, titles)
-    _charts()

@@ -20,27 +20,27 @@ def settings() -> Settings:
 
 
 @st.cache_resource(show_spinner="Opening the library…")
-def _library(home: str, _settings: Settings) -> Library:
-    """The library at home, opened once per process."""
+def _library(key: str, _settings: Settings) -> Library:
+    """The library these settings name, opened once per process (key: the settings as JSON)."""
     return Library.open(_settings)
 
 
 @st.cache_resource(show_spinner=False)
-def _answerer(home: str, _settings: Settings) -> Answerer:
-    """The answerer over the library at home, built once per process."""
-    return Answerer(_library(home, _settings), _settings)
+def _answerer(key: str, _settings: Settings) -> Answerer:
+    """The answerer over that library with its LLM, built once per process."""
+    return Answerer(_library(key, _settings), _settings)
 
 
 def library() -> Library:
     """The session's library."""
     s = settings()
-    return _library(str(s.home), s)
+    return _library(s.model_dump_json(), s)
 
 
 def answerer() -> Answerer:
     """The session's answerer."""
     s = settings()
-    return _answerer(str(s.home), s)
+    return _answerer(s.model_dump_json(), s)
 
 
 def llm_label(s: Settings) -> str:
