@@ -303,7 +303,9 @@ def search(
 def demo(
     ctx: typer.Context,
     fresh: Annotated[bool, typer.Option(help="Start from an empty library first.")] = False,
-    open_ui: Annotated[bool, typer.Option("--ui", help="Then open the Streamlit app on this library.")] = False,
+    open_ui: Annotated[
+        bool, typer.Option("--ui", help="Then open the Streamlit app on this library.")
+    ] = False,
 ) -> None:
     """Ingest the sample articles, answer the demo question with citations, optionally open the app."""
     settings = _settings(ctx)
@@ -675,11 +677,15 @@ def ui(ctx: typer.Context) -> None:
     raise typer.Exit(run_streamlit(_settings(ctx), list(ctx.args)))
 
 
+# the app's look; options given after `newsdesk ui` come later on the command line and win
+UI_DEFAULTS = ["--client.toolbarMode", "minimal", "--theme.primaryColor", "#1a4fa0"]
+
+
 def run_streamlit(settings: Settings, args: list[str]) -> int:
     """`streamlit run ui/app.py` on this library with args passed through; returns its exit code."""
     env = {**os.environ, "NEWSDESK_HOME": str(settings.home), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     # found by path, not imported: nothing may import the ui package (layering contract)
-    command = [sys.executable, "-m", "streamlit", "run", str(UI_APP), *args]
+    command = [sys.executable, "-m", "streamlit", "run", str(UI_APP), *UI_DEFAULTS, *args]
     process = subprocess.Popen(command, env=env)
     try:
         return process.wait()

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Locator, Page, expect, sync_playwright
 
 from assistant.settings import Settings
 from ingest.pipeline import Ingestor
@@ -52,12 +52,26 @@ def page(app_url: str) -> Iterator[Page]:
         browser.close()
 
 
-def _shot(page: Page, name: str) -> None:
-    """Save a full-page screenshot under tests/artifacts/, once the app has finished its run."""
+def _settle(page: Page) -> None:
+    """Wait until the app has finished its run and the data grids have painted their canvases."""
     expect(page.locator("[data-testid='stStatusWidget']")).to_have_count(0)
-    page.wait_for_timeout(1500)  # let the data grids paint their canvases
+    page.wait_for_timeout(1500)
+
+
+def _shot(page: Page, name: str) -> None:
+    """Save a screenshot of the window under tests/artifacts/ once the run is done (the app scrolls inside)"""
+    _settle(page)
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def _select_first_row(page: Page, grid: Locator) -> None:
+    """Tick the first row of a data grid (a canvas: click its row-marker cell by position)."""
+    grid.scroll_into_view_if_needed()
+    _settle(page)
+    box = grid.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 16, box["y"] + 35 + 17)  # first column, below the 35 px header
 
 
 def test_ask_click_citation_and_visit_every_page(page: Page, app_url: str) -> None:
@@ -76,7 +90,12 @@ def test_ask_click_citation_and_visit_every_page(page: Page, app_url: str) -> No
     sidebar.get_by_text("Facts", exact=False).first.click()
     expect(page.get_by_role("heading", name="Charts")).to_be_visible()
     expect(page.get_by_text("sector move", exact=False).first).to_be_visible()
+    expect(page.locator("[data-testid='stVegaLiteChart']")).to_have_count(3)
     _shot(page, "facts")
+    expect(page.locator("mark")).to_have_count(0)
+    _select_first_row(page, page.locator("[data-testid='stDataFrame']").first)
+    expect(page.locator("mark").first).to_be_visible()  # the fact's evidence, highlighted in its article
+    _shot(page, "facts-evidence")
     sidebar.get_by_text("Library", exact=False).first.click()
     expect(page.get_by_text("10 articles", exact=False).first).to_be_visible()
     _shot(page, "library")

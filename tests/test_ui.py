@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import httpx
+import pandas as pd  # type: ignore[import-untyped]
 import pytest
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from assistant.settings import Settings
-from tests.conftest import example_files, serve_ui
+from tests.conftest import FixtureServer, counts, example_files, page, serve_ui
+from tests.llm_server import LLMServer
+from tests.test_feeds import BONDS, GRAIN, rss, rss_item
 from ui.render import highlight, inert, with_chips
 from vectorstore.library import Library
 
@@ -67,12 +72,39 @@ def test_facts_kind_filter_changes_the_tables(sample_home: Path, monkeypatch: py
     assert before > 2
     at.multiselect(key="facts_kinds").set_value(["sector_move"]).run()
     assert len(at.dataframe) == 1
-    assert [s.value.startswith("sector move") for s in at.subheader if s.value != "Charts"] == [True]
+    tables = [s.value for s in at.subheader if s.value not in ("Charts", "Tables")]
+    assert len(tables) == 1 and tables[0].startswith("sector move")
     at.text_input(key="facts_search").set_value("energy").run()
     rows = at.dataframe[0].value
     assert len(rows) >= 1
     assert all("energy" in (e + s).lower() for e, s in zip(rows.evidence, rows.subject, strict=True))
-    assert len(at.get("vega_lite_chart")) == 3  # the moves, capex and timeline charts
+
+
+def chart_data(at: AppTest) -> list[pd.DataFrame]:
+    """The data behind each Vega-Lite chart on the page."""
+    charts = at.get("vega_lite_chart")
+    return [convert_arrow_bytes_to_pandas_df(c.proto.datasets[0].data.data) for c in charts]
+
+
+def test_charts_follow_the_filters(sample_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Unfiltered: Feb 6 moves, capex and a timeline; filtered by kind or subject, only what matches."""
+    at = app(sample_home, monkeypatch)
+    at.sidebar.radio(key="page").set_value("Facts").run()
+    moves, capex, timeline = chart_data(at)
+    assert at.selectbox(key="chart_day").value == date(2026, 2, 6)  # the busiest day is the default
+    feb6 = dict(zip(moves.subject, moves.change_pct, strict=True))
+    assert feb6["Russell 2000"] == 3.5 and feb6["Energy"] < 0 and {"index", "sector"} == set(moves.kind)
+    assert {"Amazon", "Alphabet", "Meta Platforms"} <= set(capex.company)
+    by_year = capex.groupby("year").company.apply(set)
+    assert {"Amazon", "Big Four hyperscalers"} <= by_year["2026"] and "Alphabet" in by_year["2027"]
+    assert at.selectbox(key="chart_index").value == "Russell 2000" and len(timeline) >= 1
+    at.multiselect(key="facts_kinds").set_value(["sector_move"]).run()
+    (moves,) = chart_data(at)  # no capex, no index timeline
+    assert set(moves.kind) == {"sector"} and "Russell 2000" not in set(moves.subject)
+    at.multiselect(key="facts_kinds").set_value(["capex"]).run()
+    at.text_input(key="facts_subject").set_value("Amazon").run()
+    (capex,) = chart_data(at)
+    assert set(capex.company) == {"Amazon"}
 
 
 def test_upload_adds_an_article(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -115,3 +147,115 @@ def test_newsdesk_ui_serves_the_app(tmp_path: Path) -> None:
     with serve_ui(tmp_path / "lib", timeout=60) as url:
         page = httpx.get(url, timeout=5)
         assert page.status_code == 200 and "streamlit" in page.text.lower()
+
+
+def test_pasted_urls_and_a_feed_are_ingested_with_a_line_each(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, http_server: FixtureServer
+) -> None:
+    """URLs from the text area go through the real fetch code; a dead one is an error naming it."""
+    grain = http_server.add(
+        "/news/grain.html", page(GRAIN, title="Frost lifts wheat", published="2026-03-03")
+    )
+    dead = http_server.url("/news/gone.html")
+    at = app(tmp_path / "library", monkeypatch)
+    at.sidebar.radio(key="page").set_value("Library").run()
+    at.text_area(key="urls").set_value(f"{grain}\n\n  {dead}\n").run()
+    at.button(key="ingest_urls").click().run()
+    assert not at.exception
+    assert len(at.success) == 1 and "Frost lifts wheat" in at.success[0].value
+    assert len(at.error) == 1 and "gone.html" in at.error[0].value and "404" in at.error[0].value
+    bonds = http_server.add("/news/bonds.html", page(BONDS, title="Vantor prices a bond"))
+    feed = rss([rss_item("Vantor prices a seven-year bond", bonds, "Wed, 04 Mar 2026 09:15:00 GMT")])
+    feed_url = http_server.add("/feed.rss", feed, content_type="application/rss+xml")
+    at.text_input(key="feed").set_value(feed_url).run()
+    at.button(key="ingest_feed").click().run()
+    assert not at.exception and len(at.success) == 1 and "Vantor prices a bond" in at.success[0].value
+    assert sorted(http_server.hits) == [
+        "/feed.rss",
+        "/news/bonds.html",
+        "/news/gone.html",
+        "/news/grain.html",
+    ]
+    assert sorted(at.dataframe[0].value.title) == ["Frost lifts wheat", "Vantor prices a bond"]
+    assert counts(Library.open(Settings(home=tmp_path / "library")))[0] == 2
+
+
+def test_delete_asks_first_then_removes_article_passages_facts_and_vectors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Delete needs a confirmation; Cancel keeps the article, Yes removes every trace of it."""
+    home = tmp_path / "library"
+    source = example_files()[0]
+    at = upload(app(home, monkeypatch), source.name, source.read_bytes())
+    library = Library.open(Settings(home=home))
+    before = counts(library)
+    assert before[0] == 1 and before[2] > 0 and library.catalog.facts()
+    at.button(key="delete").click().run()
+    assert at.warning and "cannot be undone" in at.warning[0].value
+    at.button(key="delete_no").click().run()
+    assert counts(library) == before and not at.warning
+    at.button(key="delete").click().run()
+    at.button(key="delete_yes").click().run()
+    assert not at.exception
+    assert counts(library) == (0, 0, 0) and library.catalog.facts() == []
+    assert "The library is empty" in " ".join(i.value for i in at.info)
+
+
+def _with_llm(monkeypatch: pytest.MonkeyPatch, server: LLMServer) -> None:
+    """Point the app's settings at the scripted chat-completions server."""
+    monkeypatch.setenv("NEWSDESK_LLM_BASE_URL", server.base_url)
+    monkeypatch.setenv("NEWSDESK_LLM_MODEL", "fixture-model")
+    monkeypatch.setenv("NEWSDESK_LLM_MAX_RETRIES", "0")
+
+
+def test_chat_streams_an_llm_answer_and_verifies_it(
+    sample_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With an LLM configured the answer is streamed from it, verified, and cited; the toggle turns it off."""
+    with LLMServer() as server:
+        _with_llm(monkeypatch, server)
+        server.reply(
+            "Small caps beat big tech as the Russell 2000 rose 3.5% on February 6 [1]. "
+            "They had gained 12.7% that morning [1]."
+        )
+        at = app(sample_home, monkeypatch)
+        assert "fixture-model" in " ".join(m.value for m in at.sidebar.markdown)
+        assert at.toggle(key="use_llm").value is True
+        at.chat_input[0].set_value("why did small caps outperform on Feb 6?").run()
+        assert not at.exception
+        assert server.requests[0].body.get("stream") is True and "[1]" in server.requests[0].prompt
+        values = [m.value for m in at.markdown]
+        answer = next(v for v in values if "3.5%" in v and "vertical-align:super" in v)
+        assert "12.7%" not in answer  # the unsupported figure was removed by verification
+        assert "**Sources** (llm)" in values
+        assert any("Verification removed 1" in c.value for c in at.caption)
+        at.toggle(key="use_llm").set_value(False).run()
+        at.chat_input[0].set_value("why did small caps outperform on Feb 6?").run()
+        assert len(server.requests) == 1 and "**Sources** (extractive)" in [m.value for m in at.markdown]
+
+
+def test_chat_shows_an_llm_failure_as_one_line(sample_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rejected API key is an error message in the chat, not a traceback."""
+    with LLMServer() as server:
+        _with_llm(monkeypatch, server)
+        server.fail(401, "invalid api key")
+        at = app(sample_home, monkeypatch)
+        at.chat_input[0].set_value("why did small caps outperform on Feb 6?").run()
+        assert not at.exception
+        assert len(at.error) == 1 and "check your API key" in at.error[0].value
+
+
+def test_suggested_question_is_answered_and_the_suggestions_go(
+    sample_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Clicking a suggestion asks it; the buttons are gone from that very run; New chat brings them back."""
+    at = app(sample_home, monkeypatch)
+    suggestion = next(b for b in at.button if b.key == "suggest_0")
+    question = suggestion.label
+    suggestion.click().run()
+    assert not at.exception
+    assert not [b for b in at.button if (b.key or "").startswith("suggest_")]
+    assert question in [t.value for t in at.text]
+    assert "**Sources** (extractive)" in [m.value for m in at.markdown]
+    at.sidebar.button(key="new_chat").click().run()
+    assert [b for b in at.button if (b.key or "").startswith("suggest_")]

@@ -38,8 +38,6 @@ def sidebar() -> tuple[str, date | None, date | None, bool]:
         st.markdown("**Chat date range** (publication)")
         since = st.date_input("Since", value=None, key="chat_since")
         until = st.date_input("Until", value=None, key="chat_until")
-        if page == "Chat" and st.session_state.get(chat.MESSAGES):
-            st.button("New chat", icon=":material/add_comment:", key="new_chat", on_click=chat.clear)
     return page, _day(since), _day(until), not (use_llm and has_llm)
 
 

@@ -124,12 +124,25 @@ def page(since: date | None, until: date | None, extractive: bool) -> None:
                 render_answer(content)
             else:
                 st.text(content)
-    if not history and PENDING not in st.session_state:
-        _suggest()
+    # read the question first: suggestions are for an empty chat that is not about to get its first answer
     question = st.chat_input("Ask about the markets, e.g. why did small caps outperform on Feb 6?")
     question = question or st.session_state.pop(PENDING, None)
-    if not question:
-        return
+    if not history and not question:
+        _suggest()
+    if question:
+        _turn(history, question, since, until, extractive)
+    if history:
+        st.sidebar.button("New chat", icon=":material/add_comment:", key="new_chat", on_click=clear)
+
+
+def _turn(
+    history: list[tuple[str, Answer | str]],
+    question: str,
+    since: date | None,
+    until: date | None,
+    extractive: bool,
+) -> None:
+    """Show the question, answer it, and keep both in the history."""
     with st.chat_message("user"):
         st.text(question)
     with st.chat_message("assistant"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from datetime import date
 
@@ -106,7 +107,7 @@ def _evidence(fact: Fact) -> None:
     st.markdown(highlight(article.text, fact.span.start, fact.span.end, 400), unsafe_allow_html=True)
 
 
-def moves_chart(facts: list[Fact], day: date) -> alt.Chart | None:
+def moves_chart(facts: Sequence[Fact], day: date) -> alt.Chart | None:
     """Index and sector daily moves on day, as a diverging bar chart (green up, red down)."""
     rows: dict[tuple[str, str], float] = {}
     for f in facts:
@@ -123,37 +124,51 @@ def moves_chart(facts: list[Fact], day: date) -> alt.Chart | None:
         .mark_bar()
         .encode(
             x=alt.X("change_pct:Q", title="change %"),
-            y=alt.Y("subject:N", sort="-x", title=None),
+            y=alt.Y("subject:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220)),
             color=alt.condition("datum.change_pct >= 0", alt.value("#2e9d5b"), alt.value("#d64545")),
             tooltip=["kind", "subject", "change_pct"],
         )
     )
 
 
-def capex_chart(facts: list[Fact]) -> alt.Chart | None:
-    """Capex amounts (billions USD) by company and year."""
-    rows: dict[tuple[str, str], float] = {}
+def capex_year(fact: Capex) -> str | None:
+    """The year a capex figure covers, "year not stated", or None for a quarter or other part-year figure."""
+    if fact.period and re.fullmatch(r"(19|20)\d\d", fact.period):
+        return fact.period
+    if fact.period:
+        return None
+    return str(fact.as_of.year) if fact.as_of else "year not stated"
+
+
+def capex_chart(facts: Sequence[Fact]) -> alt.Chart | None:
+    """Annual capex amounts (billions USD) by company and year; the largest figure of each pair is shown."""
+    rows: dict[tuple[str, str], tuple[float, str]] = {}
     for f in facts:
-        if isinstance(f, Capex) and f.main_value() is not None:
-            year = f.period or (str(f.as_of.year) if f.as_of else "?")
-            rows[(f.subject, year)] = max(rows.get((f.subject, year), 0.0), (f.main_value() or 0) / 1e9)
+        year = capex_year(f) if isinstance(f, Capex) else None
+        value = f.main_value()
+        if year is None or value is None:
+            continue
+        if value / 1e9 > rows.get((f.subject, year), (0.0, ""))[0]:
+            rows[(f.subject, year)] = (value / 1e9, describe(f))
     if not rows:
         return None
-    frame = pd.DataFrame([{"company": c, "year": y, "usd_bn": v} for (c, y), v in rows.items()])
+    frame = pd.DataFrame(
+        [{"company": c, "year": y, "usd_bn": v, "figure": d} for (c, y), (v, d) in rows.items()]
+    )
     return (
         alt.Chart(frame)
         .mark_bar()
         .encode(
             x=alt.X("usd_bn:Q", title="capex, $ billion"),
-            y=alt.Y("company:N", sort="-x", title=None),
-            color="year:N",
+            y=alt.Y("company:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220)),
+            color=alt.Color("year:N", legend=alt.Legend(orient="bottom")),
             yOffset="year:N",
-            tooltip=["company", "year", "usd_bn"],
+            tooltip=["company", "year", "usd_bn", "figure"],
         )
     )
 
 
-def timeline_chart(facts: list[Fact], index: str) -> alt.Chart | None:
+def timeline_chart(facts: Sequence[Fact], index: str) -> alt.Chart | None:
     """Daily moves of one index over time."""
     rows = {
         f.as_of: f.change_pct
