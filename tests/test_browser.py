@@ -5,6 +5,7 @@ Screenshots of each page go to tests/artifacts/ (git-ignored) for a person to lo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +19,15 @@ from vectorstore.library import Library
 from .conftest import example_files, serve_ui
 
 CHROMIUM = "/usr/bin/chromium"
+UPLOAD = (  # our own words; two index/commodity moves for the extractor to find
+    "Copper and small caps lead a quiet Tuesday\n\n"
+    "The Russell 2000 rose 1.2% on Tuesday as traders added to smaller domestic companies ahead of the "
+    "jobs report, while the S&P 500 slipped 0.3% as chip makers gave back part of last week's gains. "
+    "Copper futures climbed to a three-month high as warehouse stocks in Asia kept falling and buyers in "
+    "the building trade returned after the holiday.\n\n"
+    "Desk strategists said the rotation into small caps looked tactical rather than a change of view, and "
+    "that a strong payrolls number could reverse it within a session or two."
+)
 expect.set_options(timeout=120_000)  # the first answer loads the embedding model in the server
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CHROMIUM_ARGS = [
@@ -99,5 +109,26 @@ def test_ask_click_citation_and_visit_every_page(page: Page, app_url: str) -> No
     sidebar.get_by_text("Library", exact=False).first.click()
     expect(page.get_by_text("10 articles", exact=False).first).to_be_visible()
     _shot(page, "library")
-    for name in ("chat", "facts", "library"):
+    for name in ("chat", "facts", "facts-evidence", "library"):
         assert (ARTIFACTS / f"{name}.png").stat().st_size > 10_000
+
+
+def test_upload_a_file_and_see_its_facts(page: Page, app_url: str, tmp_path: Path) -> None:
+    """Upload a text file on the library page: a line says it was added with its facts, which are listed."""
+    note = tmp_path / "copper-note.txt"
+    note.write_text(UPLOAD, encoding="utf-8")
+    page.goto(app_url)
+    _settle(page)
+    page.locator("[data-testid='stSidebar']").get_by_text("Library", exact=False).first.click()
+    _settle(page)
+    page.locator("input[type='file']").set_input_files(str(note))
+    page.get_by_role("button", name="Ingest files").click()
+    added = page.get_by_text("Added copper-note.txt", exact=False)
+    expect(added).to_be_visible()
+    found = re.search(r"\(\d+ passages?, ([1-9]\d*) facts?\)", added.inner_text())
+    assert found, added.inner_text()
+    expect(page.get_by_text("11 articles", exact=False).first).to_be_visible()
+    facts = page.get_by_text(f"{found[1]} fact", exact=False).last  # the new article opened with its facts
+    facts.scroll_into_view_if_needed()
+    expect(facts).to_be_visible()
+    _shot(page, "library-upload")

@@ -15,7 +15,7 @@ from assistant.settings import Settings
 from tests.conftest import FixtureServer, counts, example_files, page, serve_ui
 from tests.llm_server import LLMServer
 from tests.test_feeds import BONDS, GRAIN, rss, rss_item
-from ui.render import highlight, inert, with_chips
+from ui.render import count, highlight, inert, with_chips
 from vectorstore.library import Library
 
 APP = str(Path(__file__).resolve().parent.parent / "ui" / "app.py")
@@ -42,7 +42,7 @@ def app(home: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
 def upload(at: AppTest, name: str, content: bytes) -> AppTest:
     """Upload one file on the library page and press Ingest."""
     at.sidebar.radio(key="page").set_value("Library").run()
-    at.file_uploader(key="upload").set_value((name, content, "text/plain")).run()
+    at.file_uploader[0].set_value((name, content, "text/plain")).run()
     at.button(key="ingest_files").click().run()
     assert not at.exception
     return at
@@ -113,8 +113,13 @@ def test_upload_adds_an_article(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     upload(at, source.name, source.read_bytes())
     assert any("Added" in s.value and source.name in s.value for s in at.success)
     assert len(at.dataframe[0].value) == 1  # the articles table
-    assert "facts" in " ".join(m.value for m in at.markdown)
-    assert Library.open(Settings(home=tmp_path / "library")).catalog.article_count() == 1
+    library = Library.open(Settings(home=tmp_path / "library"))
+    (added,) = library.catalog.summaries()
+    assert "**Library** · 1 article" in [m.value for m in at.sidebar.markdown]  # redrawn after the ingest
+    assert at.selectbox(key="article").value == added.id  # the new article is opened, with its facts
+    facts = library.catalog.facts(article_id=added.id)
+    assert facts and f"**{count(len(facts), 'fact')}**" in [m.value for m in at.markdown]
+    assert len(at.dataframe[1].value) == len(facts)
 
 
 def test_bad_upload_shows_an_error_and_adds_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -159,7 +164,7 @@ def test_pasted_urls_and_a_feed_are_ingested_with_a_line_each(
     dead = http_server.url("/news/gone.html")
     at = app(tmp_path / "library", monkeypatch)
     at.sidebar.radio(key="page").set_value("Library").run()
-    at.text_area(key="urls").set_value(f"{grain}\n\n  {dead}\n").run()
+    at.text_area[0].set_value(f"{grain}\n\n  {dead}\n").run()
     at.button(key="ingest_urls").click().run()
     assert not at.exception
     assert len(at.success) == 1 and "Frost lifts wheat" in at.success[0].value
@@ -167,7 +172,8 @@ def test_pasted_urls_and_a_feed_are_ingested_with_a_line_each(
     bonds = http_server.add("/news/bonds.html", page(BONDS, title="Vantor prices a bond"))
     feed = rss([rss_item("Vantor prices a seven-year bond", bonds, "Wed, 04 Mar 2026 09:15:00 GMT")])
     feed_url = http_server.add("/feed.rss", feed, content_type="application/rss+xml")
-    at.text_input(key="feed").set_value(feed_url).run()
+    assert at.text_area[0].value == ""  # emptied after the ingest
+    at.text_input[0].set_value(feed_url).run()
     at.button(key="ingest_feed").click().run()
     assert not at.exception and len(at.success) == 1 and "Vantor prices a bond" in at.success[0].value
     assert sorted(http_server.hits) == [

@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from ui import chat, facts_page, library_page, state
-from ui.render import inert
+from ui.render import count, inert
 
 # Material icons ship with Streamlit's own font, so they render without a system emoji font.
 PAGES = {
@@ -29,8 +29,8 @@ def sidebar() -> tuple[str, date | None, date | None, bool]:
         st.markdown("## :material/newspaper: newsdesk")
         page = st.radio("Page", list(PAGES), format_func=PAGES.__getitem__, key="page")
         st.divider()
-        count = state.library().catalog.article_count()
-        st.markdown(f"**Library** · {count} articles")
+        articles = state.library().catalog.article_count()
+        st.markdown(f"**Library** · {count(articles, 'article')}")
         st.caption(inert(str(s.home)))
         st.markdown(f"**LLM** · {inert(state.llm_label(s))}")
         has_llm = state.answerer().chat is not None

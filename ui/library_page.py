@@ -16,10 +16,12 @@ from assistant.settings import Settings
 from ingest.pipeline import Ingestor, Source
 from ui import state
 from ui.facts_page import facts_frame
-from ui.render import block, inert
+from ui.render import block, count, inert
 
 UPLOAD_TYPES = ["html", "htm", "txt", "md", "pdf"]
 RESULTS = "ingest_results"
+ARTICLE = "article"
+ROUND = "ingest_round"
 CONFIRM = "confirm_delete"
 
 
@@ -86,7 +88,8 @@ def _show_results(outcomes: list[IngestOutcome]) -> None:
         item = inert(o.item)
         if o.status == "added":
             st.success(
-                f"Added {item}: {inert(o.title or '(untitled)')} ({o.passages} passages, {o.facts} facts)"
+                f"Added {item}: {inert(o.title or '(untitled)')} "
+                f"({count(o.passages, 'passage')}, {count(o.facts, 'fact')})"
             )
         elif o.status == "duplicate":
             st.info(f"Already in the library: {item} ({inert(o.message)})")
@@ -101,25 +104,30 @@ def _run(sources: Sequence[Source] | None = None, uploads: Sequence[Upload] = ()
     with st.status("Ingesting…", expanded=True) as status:
         s = state.settings()
         outcomes = ingest_uploads(s, uploads, status) if uploads else ingest(s, sources or [], status)
-        added = sum(o.status == "added" for o in outcomes)
-        status.update(label=f"{added} of {len(outcomes)} added", state="complete", expanded=False)
+        added = [o for o in outcomes if o.status == "added"]
+        status.update(label=f"{len(added)} of {len(outcomes)} added", state="complete", expanded=False)
     st.session_state[RESULTS] = outcomes
+    if added:  # open the first new article below, with its facts
+        st.session_state[ARTICLE] = added[0].article_id
+    st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1  # fresh, empty input widgets
+    st.rerun()  # so the sidebar and the table count the new articles
 
 
 def _add_forms() -> None:
     """Upload files, paste URLs, add a feed."""
     tabs = st.tabs(["Upload files", "Paste URLs", "Add a feed"])
+    n = st.session_state.get(ROUND, 0)  # a new key after each ingest empties the inputs
     with tabs[0]:
-        files = st.file_uploader("Articles", type=UPLOAD_TYPES, accept_multiple_files=True, key="upload")
+        files = st.file_uploader("Articles", type=UPLOAD_TYPES, accept_multiple_files=True, key=f"upload_{n}")
         if st.button("Ingest files", key="ingest_files", disabled=not files):
             _run(uploads=files or [])
     with tabs[1]:
-        text = st.text_area("One URL per line", key="urls")
+        text = st.text_area("One URL per line", key=f"urls_{n}")
         urls = [u.strip() for u in (text or "").splitlines() if u.strip()]
         if st.button("Ingest URLs", key="ingest_urls", disabled=not urls):
             _run(urls)
     with tabs[2]:
-        feed = st.text_input("RSS or Atom feed URL", key="feed")
+        feed = st.text_input("RSS or Atom feed URL", key=f"feed_{n}")
         if st.button("Ingest feed", key="ingest_feed", disabled=not (feed or "").strip()):
             _run([(feed or "").strip()])
     _show_results(st.session_state.get(RESULTS, []))
@@ -143,7 +151,7 @@ def _table() -> list[str]:
             for s in summaries
         ]
     )
-    st.subheader(f"{len(summaries)} articles")
+    st.subheader(count(len(summaries), "article"))
     if summaries:
         st.dataframe(frame, hide_index=True, key="articles_table")
     return [s.id for s in summaries]
@@ -173,7 +181,9 @@ def _detail(ids: list[str]) -> None:
     """One article: metadata, its facts and its text (escaped)."""
     catalog = state.library().catalog
     titles = {s.id: s.meta.title or s.id for s in catalog.summaries()}
-    chosen = st.selectbox("Open an article", ids, format_func=lambda i: titles.get(i, i), key="article")
+    if st.session_state.get(ARTICLE) not in ids:
+        st.session_state.pop(ARTICLE, None)  # deleted meanwhile
+    chosen = st.selectbox("Open an article", ids, format_func=lambda i: titles.get(i, i), key=ARTICLE)
     if not chosen:
         return
     article = catalog.get(chosen)
@@ -184,7 +194,7 @@ def _detail(ids: list[str]) -> None:
     if meta.url:
         st.text(meta.url)
     facts = catalog.facts(article_id=article.id)
-    st.markdown(f"**{len(facts)} facts**")
+    st.markdown(f"**{count(len(facts), 'fact')}**")
     if facts:
         frame = facts_frame(facts, titles).drop(columns=["article"])
         frame.insert(0, "kind", [f.kind for f in facts])

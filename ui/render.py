@@ -52,3 +52,8 @@ def safe_url(url: str | None) -> str | None:
 def label(text: str, width: int = 120) -> str:
     """Text for a widget label (which renders a little markdown), with markdown syntax escaped."""
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|~$:<>])", r"\\\1", text[:width])
+
+
+def count(n: int, noun: str) -> str:
+    """'1 article', '2 articles'."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
