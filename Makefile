@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_HOME ?= $(CURDIR)/.newsdesk-demo
 
-.PHONY: install browser demo test lint bench clean
+.PHONY: install browser demo test lint bench bench-ui clean
 
 install: $(VENV)/.installed
 
@@ -34,6 +34,9 @@ test: lint browser
 
 bench: install
 	$(BIN)/python benchmarks/ingest.py
+
+bench-ui: install browser
+	$(BIN)/python benchmarks/ui.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_HOME) .pytest_cache .mypy_cache .ruff_cache
