@@ -6,7 +6,6 @@ import csv
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
 from collections import Counter
@@ -14,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, TextIO
+from typing import Annotated, Any, NoReturn, TextIO
 
 import typer
 from rich.console import Console
@@ -330,7 +329,7 @@ def demo(
     print_facts(sorted(distinct.values(), key=lambda f: (f.kind, -(f.main_value() or 0))))
     if open_ui:
         console.print(f'\n[bold]Opening the app[/]: ask "{DEMO_QUESTION}" on its Chat page (Ctrl+C stops it)')
-        raise typer.Exit(run_streamlit(settings, []))
+        run_streamlit(settings, [])
 
 
 @app.command()
@@ -674,24 +673,22 @@ UI_APP = Path(__file__).resolve().parent.parent / "ui" / "app.py"
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def ui(ctx: typer.Context) -> None:
     """Open the Streamlit app on this library; options after `ui` go to `streamlit run`."""
-    raise typer.Exit(run_streamlit(_settings(ctx), list(ctx.args)))
+    run_streamlit(_settings(ctx), list(ctx.args))
 
 
 # the app's look; options given after `newsdesk ui` come later on the command line and win
 UI_DEFAULTS = ["--client.toolbarMode", "minimal", "--theme.primaryColor", "#1a4fa0"]
 
 
-def run_streamlit(settings: Settings, args: list[str]) -> int:
-    """`streamlit run ui/app.py` on this library with args passed through; returns its exit code."""
+def run_streamlit(settings: Settings, args: list[str]) -> NoReturn:
+    """Become `streamlit run ui/app.py` on this library, with args passed through."""
     env = {**os.environ, "NEWSDESK_HOME": str(settings.home), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     # found by path, not imported: nothing may import the ui package (layering contract)
     command = [sys.executable, "-m", "streamlit", "run", str(UI_APP), *UI_DEFAULTS, *args]
-    process = subprocess.Popen(command, env=env)
-    try:
-        return process.wait()
-    except KeyboardInterrupt:  # Ctrl+C reaches streamlit too; let it shut down, then end quietly
-        process.wait()
-        return 0
+    sys.stdout.flush()
+    # exec, not a child process: signals (Ctrl+C, a service manager's SIGTERM) reach streamlit itself,
+    # so stopping newsdesk never leaves an orphaned server holding the port
+    os.execve(sys.executable, command, env)
 
 
 def main() -> None:

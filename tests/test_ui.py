@@ -152,6 +152,8 @@ def test_newsdesk_ui_serves_the_app(tmp_path: Path) -> None:
     with serve_ui(tmp_path / "lib", timeout=60) as url:
         page = httpx.get(url, timeout=5)
         assert page.status_code == 200 and "streamlit" in page.text.lower()
+    with pytest.raises(httpx.ConnectError):  # stopping newsdesk stopped the server: no orphan on the port
+        httpx.get(url, timeout=5)
 
 
 def test_pasted_urls_and_a_feed_are_ingested_with_a_line_each(
