@@ -57,6 +57,7 @@ def test_chat_answers_with_resolving_citations(sample_home: Path, monkeypatch: p
     answer = next(v for v in values if "3.5%" in v and "vertical-align:super" in v)
     assert "**Sources** (extractive)" in values
     chips = answer.count("vertical-align:super")
+    assert 'title="&#91;1&#93; Why small caps ran away from Big Tech on Friday' in answer  # chip tooltip
     assert chips >= 1 and len(at.expander) >= chips
     assert any("<mark" in v and "3.5%" in v for v in values)  # the cited passage, highlighted
     assert all(
@@ -145,6 +146,8 @@ def test_render_helpers_escape_everything_but_our_markup() -> None:
     marked = highlight("a <b>c</b> d", 2, 10)
     assert "<mark" in marked and "&lt;b&gt;c&lt;/b&gt;</mark>" in marked and "<b>" not in marked
     assert with_chips("x [1] <i>").count("<span") == 1 and "&lt;i&gt;" in with_chips("x [1] <i>")
+    chip = with_chips("x [1]", {1: '[1] "Bad" <img src=x> title'})
+    assert 'title="&#91;1&#93; &quot;Bad&quot; &lt;img src=x&gt; title"' in chip and "<img" not in chip
 
 
 def test_newsdesk_ui_serves_the_app(tmp_path: Path) -> None:

@@ -24,11 +24,16 @@ def _meta_line(summary: ArticleSummary) -> str:
     return f"**{inert(meta.title or '(untitled)')}** — {inert(meta.source or 'unknown source')}, {day}"
 
 
-def _citation(c: Citation) -> None:
-    """One source line, expandable to the passage in its article with the span highlighted."""
+def _source_line(c: Citation) -> str:
+    """[n] Title — source, date (plain text)."""
     meta = c.article.meta
     day = meta.published.isoformat() if meta.published else "no date"
-    with st.expander(label(f"[{c.n}] {meta.title or '(untitled)'} — {meta.source or 'unknown'}, {day}")):
+    return f"[{c.n}] {meta.title or '(untitled)'} — {meta.source or 'unknown'}, {day}"
+
+
+def _citation(c: Citation) -> None:
+    """One source line, expandable to the passage in its article with the span highlighted."""
+    with st.expander(label(_source_line(c))):
         st.markdown(_meta_line(c.article), unsafe_allow_html=True)
         text = state.library().catalog.get(c.article.id).text
         span = c.passage.span
@@ -49,7 +54,8 @@ def render_answer(answer: Answer) -> None:
         for s in answer.closest:
             st.markdown("- " + _meta_line(s), unsafe_allow_html=True)
         return
-    st.markdown(with_chips(answer.text), unsafe_allow_html=True)
+    sources = {c.n: _source_line(c) for c in answer.citations}
+    st.markdown(with_chips(answer.text, sources), unsafe_allow_html=True)
     if answer.notes:
         st.caption(f"Verification removed {len(answer.notes)} unsupported sentence(s).")
     st.markdown(f"**Sources** ({answer.mode})")

@@ -9,8 +9,9 @@ _ENTITIES = {c: html.escape(c, quote=True) for c in "&<>\"'"} | {
     c: f"&#{ord(c)};" for c in "\\`*_{}[]()#|~$:"
 }
 _CHIP = (
-    '<span style="display:inline-block;padding:0 .45em;margin:0 .1em;border-radius:.8em;'
-    'background:#e0ecff;color:#1a4fa0;font-size:.75em;font-weight:600;vertical-align:super">{n}</span>'
+    '<span title="{title}" style="display:inline-block;padding:0 .45em;margin:0 .1em;border-radius:.8em;'
+    "background:#e0ecff;color:#1a4fa0;font-size:.75em;font-weight:600;vertical-align:super;cursor:help"
+    '">{n}</span>'
 )
 _MARK = '<mark style="background:#ffe58a;padding:0 .1em">'
 
@@ -35,12 +36,16 @@ def highlight(text: str, start: int, end: int, window: int = 600) -> str:
     return f'<div style="line-height:1.6">{body}</div>'
 
 
-def with_chips(answer_text: str) -> str:
-    """Answer text escaped, with its [n] citation markers as small chips."""
+def with_chips(answer_text: str, sources: dict[int, str] | None = None) -> str:
+    """Answer text escaped, with its [n] markers as small chips whose tooltip names the cited source."""
     parts = re.split(r"\[(\d+)\]", answer_text)
     out = []
     for i, part in enumerate(parts):
-        out.append(_CHIP.format(n=part) if i % 2 else inert(part))
+        if i % 2:
+            title = inert((sources or {}).get(int(part), f"source [{part}]"))
+            out.append(_CHIP.format(n=part, title=title))
+        else:
+            out.append(inert(part))
     return "".join(out)
 
 
