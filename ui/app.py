@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from ui import chat, facts_page, library_page, state
-from ui.render import count, inert
+from ui.render import count, inert, picked_date
 
 # Material icons ship with Streamlit's own font, so they render without a system emoji font.
 PAGES = {
@@ -15,11 +15,6 @@ PAGES = {
     "Facts": ":material/monitoring: Facts",
     "Library": ":material/library_books: Library",
 }
-
-
-def _day(value: object) -> date | None:
-    """A date from a date_input value, or None."""
-    return value if isinstance(value, date) else None
 
 
 def sidebar() -> tuple[str, date | None, date | None, bool]:
@@ -38,7 +33,7 @@ def sidebar() -> tuple[str, date | None, date | None, bool]:
         st.markdown("**Chat date range** (publication)")
         since = st.date_input("Since", value=None, key="chat_since")
         until = st.date_input("Until", value=None, key="chat_until")
-    return page, _day(since), _day(until), not (use_llm and has_llm)
+    return page, picked_date(since), picked_date(until), not (use_llm and has_llm)
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ from assistant.errors import NewsdeskError
 from assistant.facts import Fact
 from assistant.models import Answer, ArticleSummary, Citation
 from ui import state
-from ui.render import highlight, inert, label, safe_url, with_chips
+from ui.render import highlight, inert, label, published, safe_url, with_chips
 
 MESSAGES = "messages"
 PENDING = "pending_question"
@@ -20,15 +20,14 @@ PENDING = "pending_question"
 def _meta_line(summary: ArticleSummary) -> str:
     """Title — source, date, as inert markdown."""
     meta = summary.meta
-    day = meta.published.isoformat() if meta.published else "no date"
-    return f"**{inert(meta.title or '(untitled)')}** — {inert(meta.source or 'unknown source')}, {day}"
+    title, source = inert(meta.title or "(untitled)"), inert(meta.source or "unknown source")
+    return f"**{title}** — {source}, {published(meta)}"
 
 
 def _source_line(c: Citation) -> str:
     """[n] Title — source, date (plain text)."""
     meta = c.article.meta
-    day = meta.published.isoformat() if meta.published else "no date"
-    return f"[{c.n}] {meta.title or '(untitled)'} — {meta.source or 'unknown'}, {day}"
+    return f"[{c.n}] {meta.title or '(untitled)'} — {meta.source or 'unknown'}, {published(meta)}"
 
 
 def _citation(c: Citation) -> None:

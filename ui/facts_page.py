@@ -15,7 +15,7 @@ from assistant.cli import write_facts_csv
 from assistant.facts import FACT_KINDS, FACT_LIST_ADAPTER, Capex, Fact, describe
 from assistant.models import ArticleSummary
 from ui import state
-from ui.render import highlight, inert
+from ui.render import highlight, inert, picked_date
 
 
 def facts_frame(facts: Sequence[Fact], titles: dict[str, str]) -> pd.DataFrame:
@@ -57,13 +57,10 @@ def _filters(summaries: list[ArticleSummary]) -> list[Fact]:
     article = cols[2].selectbox(
         "Article", ids, format_func=lambda i: titles.get(i, "All articles"), key="facts_article"
     )
-    found = state.library().catalog.facts(kinds, subject or None, _day(since), _day(until), article or None)
+    found = state.library().catalog.facts(
+        kinds, subject or None, picked_date(since), picked_date(until), article or None
+    )
     return filter_facts(found, search) if search else found
-
-
-def _day(value: object) -> date | None:
-    """A date from a date_input value, or None."""
-    return value if isinstance(value, date) else None
 
 
 def _downloads(facts: list[Fact]) -> None:

@@ -11,12 +11,12 @@ import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the ve
 import streamlit as st
 
 from assistant.facts import describe
-from assistant.models import IngestOutcome
+from assistant.models import ArticleSummary, IngestOutcome
 from assistant.settings import Settings
 from ingest.pipeline import Ingestor, Source
 from ui import state
 from ui.facts_page import facts_frame
-from ui.render import block, count, inert
+from ui.render import block, count, inert, published
 
 UPLOAD_TYPES = ["html", "htm", "txt", "md", "pdf"]
 RESULTS = "ingest_results"
@@ -104,9 +104,8 @@ def _run(sources: Sequence[Source] | None = None, uploads: Sequence[Upload] = ()
     with st.status("Ingesting…", expanded=True) as status:
         s = state.settings()
         outcomes = ingest_uploads(s, uploads, status) if uploads else ingest(s, sources or [], status)
-        added = [o for o in outcomes if o.status == "added"]
-        status.update(label=f"{len(added)} of {len(outcomes)} added", state="complete", expanded=False)
-    st.session_state[RESULTS] = outcomes
+    st.session_state[RESULTS] = outcomes  # shown as one line per item after the rerun
+    added = [o for o in outcomes if o.status == "added"]
     if added:  # open the first new article below, with its facts
         st.session_state[ARTICLE] = added[0].article_id
     st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1  # fresh, empty input widgets
@@ -133,8 +132,8 @@ def _add_forms() -> None:
     _show_results(st.session_state.get(RESULTS, []))
 
 
-def _table() -> list[str]:
-    """The articles table; returns the article ids in table order."""
+def _table() -> list[ArticleSummary]:
+    """The articles table; returns the articles in table order."""
     catalog = state.library().catalog
     summaries = catalog.summaries()
     counts = catalog.fact_counts()
@@ -154,7 +153,7 @@ def _table() -> list[str]:
     st.subheader(count(len(summaries), "article"))
     if summaries:
         st.dataframe(frame, hide_index=True, key="articles_table")
-    return [s.id for s in summaries]
+    return summaries
 
 
 def _delete(article_id: str) -> None:
@@ -177,10 +176,11 @@ def _delete(article_id: str) -> None:
         st.rerun()
 
 
-def _detail(ids: list[str]) -> None:
+def _detail(summaries: list[ArticleSummary]) -> None:
     """One article: metadata, its facts and its text (escaped)."""
     catalog = state.library().catalog
-    titles = {s.id: s.meta.title or s.id for s in catalog.summaries()}
+    ids = [s.id for s in summaries]
+    titles = {s.id: s.meta.title or s.id for s in summaries}
     if st.session_state.get(ARTICLE) not in ids:
         st.session_state.pop(ARTICLE, None)  # deleted meanwhile
     chosen = st.selectbox("Open an article", ids, format_func=lambda i: titles.get(i, i), key=ARTICLE)
@@ -189,8 +189,8 @@ def _detail(ids: list[str]) -> None:
     article = catalog.get(chosen)
     meta = article.meta
     st.markdown(f"### {inert(article.title)}", unsafe_allow_html=True)
-    day = meta.published.isoformat() if meta.published else "no date"
-    st.text(f"{meta.source or 'unknown source'} · {day} · {meta.author or 'no author'} · id {article.id}")
+    source, author = meta.source or "unknown source", meta.author or "no author"
+    st.text(f"{source} · {published(meta)} · {author} · id {article.id}")
     if meta.url:
         st.text(meta.url)
     facts = catalog.facts(article_id=article.id)
@@ -209,8 +209,8 @@ def page() -> None:
     """The library page."""
     st.title("Library")
     _add_forms()
-    ids = _table()
-    if ids:
-        _detail(ids)
+    summaries = _table()
+    if summaries:
+        _detail(summaries)
     else:
         st.info("The library is empty: upload files or paste URLs above.")

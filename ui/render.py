@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import date
+
+from assistant.models import ArticleMeta
 
 _ENTITIES = {c: html.escape(c, quote=True) for c in "&<>\"'"} | {
     c: f"&#{ord(c)};" for c in "\\`*_{}[]()#|~$:"
@@ -62,3 +65,13 @@ def label(text: str, width: int = 120) -> str:
 def count(n: int, noun: str) -> str:
     """'1 article', '2 articles'."""
     return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def picked_date(value: object) -> date | None:
+    """A date from a date_input value (which may be None or a range), or None."""
+    return value if isinstance(value, date) else None
+
+
+def published(meta: ArticleMeta) -> str:
+    """The publication date as YYYY-MM-DD, or "no date"."""
+    return meta.published.isoformat() if meta.published else "no date"
