@@ -7,47 +7,24 @@ import json
 import os
 import re
 import sys
-import tempfile
-from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TextIO
+from typing import Annotated, NoReturn, TextIO
 
 import typer
-from rich.console import Console
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
 
 from assistant.answer import Answerer
+from assistant.cli_common import console, date_option, err_console, run_ingest, settings_of
+from assistant.cli_eval import eval_app
 from assistant.errors import NewsdeskError
-from assistant.evaluate import (
-    KindScore,
-    QAReport,
-    QuestionResult,
-    Report,
-    hits_support,
-    load_gold,
-    mentioned,
-    score,
-    support_spans,
-)
 from assistant.extraction.run import make_extraction
 from assistant.facts import FACT_KINDS, FACT_LIST_ADAPTER, Fact, describe
-from assistant.models import Answer, ArticleMeta, IngestOutcome, SearchHit
+from assistant.models import Answer, ArticleMeta, SearchHit
 from assistant.search import Searcher
 from assistant.settings import Settings
-from ingest.extract import parse_date
-from ingest.pipeline import Ingestor, Source, TextSource
+from ingest.pipeline import Source, TextSource
 from vectorstore.library import Library
 
 app = typer.Typer(
@@ -57,25 +34,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
-
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "articles"
 DEMO_QUESTION = "why did small caps outperform on Feb 6?"
-
-_STATUS_STYLE = {
-    "added": ("✓", "green"),
-    "duplicate": ("=", "yellow"),
-    "failed": ("✗", "red"),
-    "skipped": ("-", "dim"),
-}
-
-
-def _settings(ctx: typer.Context) -> Settings:
-    """The one Settings object built by the top-level callback."""
-    settings = ctx.obj
-    assert isinstance(settings, Settings)
-    return settings
 
 
 @app.callback()
@@ -88,89 +48,6 @@ def _root(
     """Build the settings once, at the edge."""
     settings = Settings()
     ctx.obj = settings.model_copy(update={"home": home}) if home else settings
-
-
-def _date_option(value: str | None, name: str) -> date | None:
-    """Parse a YYYY-MM-DD option value or fail with a clear message."""
-    if value is None:
-        return None
-    parsed = parse_date(value)
-    if parsed is None:
-        raise typer.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD", param_hint=name)
-    return parsed
-
-
-class _Bar:
-    """Rich progress bar fed by the ingest pipeline."""
-
-    def __init__(self, progress: Progress) -> None:
-        self.progress = progress
-        self.task = progress.add_task("ingesting", total=0)
-
-    def planned(self, count: int) -> None:
-        """Grow the total as sources expand into items."""
-        total = self.progress.tasks[0].total or 0
-        self.progress.update(self.task, total=total + count)
-
-    def started(self, item: str) -> None:
-        """Show what is being worked on."""
-        self.progress.update(self.task, description=escape(_short(item)))
-
-    def done(self, outcome: IngestOutcome) -> None:
-        """Advance and print the item's line above the bar."""
-        self.progress.advance(self.task)
-        self.progress.console.print(outcome_line(outcome), soft_wrap=True)
-
-
-def _short(item: str, width: int = 48) -> str:
-    """An item label cut to width, keeping its end (the file or page name)."""
-    return item if len(item) <= width else "…" + item[-(width - 1) :]
-
-
-def _display(item: str) -> str:
-    """An item label for people: file paths relative to the working directory when inside it."""
-    if "://" in item:
-        return item
-    try:
-        return str(Path(item).resolve().relative_to(Path.cwd()))
-    except (ValueError, OSError):
-        return item
-
-
-def outcome_line(outcome: IngestOutcome) -> str:
-    """One rich-markup line for an ingest outcome."""
-    icon, style = _STATUS_STYLE[outcome.status]
-    item = escape(_display(outcome.item))
-    if outcome.status == "added":
-        note = f" [dim]({escape(outcome.message)})[/]" if outcome.message else ""
-        return (
-            f"[{style}]{icon}[/] {item} → [bold]{outcome.article_id}[/] "
-            f"{escape(outcome.title or '(untitled)')} "
-            f"[dim]{outcome.passages} passages, {outcome.facts} facts[/]{note}"
-        )
-    return f"[{style}]{icon}[/] {item}: {escape(outcome.message)}"
-
-
-def run_ingest(
-    settings: Settings, sources: list[Source], overrides: ArticleMeta | None = None
-) -> list[IngestOutcome]:
-    """Ingest sources into the settings' library with a progress bar; return the outcomes."""
-    library = Library.open(settings)
-    columns = (
-        SpinnerColumn(),
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=console, transient=True) as progress:
-        outcomes = Ingestor(settings, library).run(sources, overrides, _Bar(progress))
-    counts = Counter(o.status for o in outcomes)
-    console.print(
-        f"{counts['added']} added, {counts['duplicate']} already in the library, {counts['failed']} failed"
-        + (f", {counts['skipped']} skipped" if counts["skipped"] else "")
-    )
-    return outcomes
 
 
 @app.command()
@@ -187,7 +64,7 @@ def ingest(
     url: Annotated[str | None, typer.Option(help="Canonical URL of the article.")] = None,
 ) -> None:
     """Ingest URLs, RSS/Atom feeds, files (.html .htm .txt .md .pdf), directories or raw text."""
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     items: list[Source] = []
     for raw in sources or []:
         items.append(TextSource(sys.stdin.read(), "stdin") if raw == "-" else raw)
@@ -196,7 +73,7 @@ def ingest(
     if not items:
         raise typer.BadParameter("give at least one source, or --text", param_hint="SOURCES")
     overrides = ArticleMeta(
-        title=title, source=source, author=author, url=url, published=_date_option(date_, "--date")
+        title=title, source=source, author=author, url=url, published=date_option(date_, "--date")
     )
     outcomes = run_ingest(settings, items, overrides)
     if not any(o.status in ("added", "duplicate") for o in outcomes):
@@ -209,7 +86,7 @@ def articles(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of lines.")] = False,
 ) -> None:
     """List the library, one article a line: id, date, title, source, passages, facts."""
-    catalog = Library.open(_settings(ctx)).catalog
+    catalog = Library.open(settings_of(ctx)).catalog
     summaries = catalog.summaries()
     fact_counts = catalog.fact_counts()
     if as_json:
@@ -234,7 +111,7 @@ def show(
     passages: Annotated[bool, typer.Option("--passages", help="List the passages with their spans.")] = False,
 ) -> None:
     """Print one article: its metadata and text (or its passages)."""
-    library = Library.open(_settings(ctx))
+    library = Library.open(settings_of(ctx))
     article = library.catalog.get(library.catalog.resolve(article_id))
     meta = article.meta
     console.print(f"[bold]{escape(article.title)}[/]")
@@ -262,7 +139,7 @@ def remove(
     article_id: Annotated[str, typer.Argument(metavar="ID", help="Article id, or a unique prefix of it.")],
 ) -> None:
     """Delete an article, its passages and its vectors."""
-    removed = Library.open(_settings(ctx)).remove(article_id)
+    removed = Library.open(settings_of(ctx)).remove(article_id)
     console.print(f"removed {removed.id} {escape(removed.title)}")
 
 
@@ -293,9 +170,9 @@ def search(
     ] = None,
 ) -> None:
     """Find passages by meaning and keywords (dense + BM25, fused)."""
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     searcher = Searcher(Library.open(settings), settings)
-    print_hits(searcher.search(query, k, _date_option(since, "--since"), _date_option(until, "--until")))
+    print_hits(searcher.search(query, k, date_option(since, "--since"), date_option(until, "--until")))
 
 
 @app.command()
@@ -307,7 +184,7 @@ def demo(
     ] = False,
 ) -> None:
     """Ingest the sample articles, answer the demo question with citations, optionally open the app."""
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     files = sorted(EXAMPLES.glob("*.html"))
     if not files:
         raise NewsdeskError(f"no sample articles in {EXAMPLES}: run the demo from a source checkout")
@@ -352,12 +229,12 @@ def facts(
         raise typer.BadParameter(f"{unknown[0]!r} is not a fact kind; use one of {', '.join(FACT_KINDS)}")
     if fmt not in ("table", "csv", "json"):
         raise typer.BadParameter(f"{fmt!r}: use table, csv or json", param_hint="--format")
-    catalog = Library.open(_settings(ctx)).catalog
+    catalog = Library.open(settings_of(ctx)).catalog
     found = catalog.facts(
         kind or (),
         subject,
-        _date_option(since, "--since"),
-        _date_option(until, "--until"),
+        date_option(since, "--since"),
+        date_option(until, "--until"),
         catalog.resolve(article) if article else None,
     )
     if fmt == "json":
@@ -443,7 +320,7 @@ def extract(
     all_: Annotated[bool, typer.Option("--all", help="Re-run extraction over the whole library.")] = False,
 ) -> None:
     """Re-run fact extraction over articles already in the library."""
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     library = Library.open(settings)
     if not all_ and not article_ids:
         raise typer.BadParameter("give article ids, or --all")
@@ -467,85 +344,6 @@ def extract(
     console.print(f"{total} facts from {len(ids)} articles")
 
 
-eval_app = typer.Typer(help="Measure extraction and answering against gold data.", no_args_is_help=True)
-app.add_typer(eval_app, name="eval")
-
-
-@contextmanager
-def _eval_library(
-    settings: Settings, gold: Path, seeds: Path | None
-) -> Iterator[tuple[Settings, Library, list[IngestOutcome]]]:
-    """A temporary library holding the gold's articles (default: the seeds folder beside the gold file)."""
-    seeds_dir = seeds or gold.resolve().parent.parent / "seeds"
-    if not gold.is_file() or not seeds_dir.is_dir():
-        raise NewsdeskError(f"need {gold} and the articles folder {seeds_dir}: pass --seeds DIR")
-    with tempfile.TemporaryDirectory(prefix="newsdesk-eval-") as tmp:
-        local = settings.model_copy(update={"home": Path(tmp), "catalog_url": None, "chroma_url": None})
-        outcomes = run_ingest(local, [seeds_dir])
-        yield local, Library.open(local), outcomes
-
-
-@eval_app.command("facts")
-def eval_facts(
-    ctx: typer.Context,
-    gold: Annotated[Path, typer.Argument(help="Gold facts, JSON lines (shared/eval/seed_facts.jsonl).")],
-    seeds: Annotated[
-        Path | None, typer.Option(help="Folder of the gold's articles (default: ../seeds beside it).")
-    ] = None,
-    show: Annotated[int, typer.Option(help="How many misses and false positives to list.")] = 50,
-) -> None:
-    """Ingest the gold's articles into a temporary library and score the extracted facts per kind."""
-    with _eval_library(_settings(ctx), gold, seeds) as (_local, library, outcomes):
-        predictions = {}
-        for outcome in outcomes:
-            if outcome.article_id and outcome.status in ("added", "duplicate"):
-                article = library.catalog.get(outcome.article_id)
-                predictions[Path(outcome.item).name] = (
-                    article.text,
-                    library.catalog.facts(article_id=article.id),
-                )
-        report = score(load_gold(gold), predictions)
-    print_report(report, show)
-
-
-def print_report(report: Report, show: int) -> None:
-    """Per-kind precision, recall and F1, then misses and false positives."""
-    table = Table(header_style="bold", caption="numeric = every kind but quote")
-    for name in ("kind", "gold", "predicted", "correct", "precision", "recall", "F1"):
-        table.add_column(name, justify="left" if name == "kind" else "right")
-    rows: list[tuple[str, KindScore]] = [(k, report.kinds[k]) for k in FACT_KINDS]
-    rows += [("numeric", report.numeric()), ("overall", report.overall())]
-    for name, s in rows:
-        table.add_row(
-            name,
-            str(s.gold),
-            str(s.predicted),
-            str(s.correct),
-            f"{s.precision:.3f}",
-            f"{s.recall:.3f}",
-            f"{s.f1:.3f}",
-            style="bold" if name in ("overall", "numeric") else None,
-        )
-    console.print(table)
-    grounded = report.grounded / report.total if report.total else 1.0
-    console.print(f"grounded: {report.grounded}/{report.total} facts ({grounded:.0%})")
-    if report.misses:
-        console.print(f"\n[bold]misses[/] ({len(report.misses)})")
-    for row in report.misses[:show]:
-        who = row.get("subject") or row.get("speaker")
-        console.print(
-            f"  {row['kind']:<13} {escape(str(who))}: {escape(row['evidence'][:100])}", soft_wrap=True
-        )
-    if report.false_positives:
-        console.print(f"\n[bold]false positives[/] ({len(report.false_positives)})")
-    for doc, fact in report.false_positives[:show]:
-        console.print(
-            f"  {fact.kind:<13} {escape(fact.subject)} {escape(describe(fact))}: "
-            f"{escape(fact.evidence[:100])} [dim]({doc})[/]",
-            soft_wrap=True,
-        )
-
-
 @app.command()
 def ask(
     ctx: typer.Context,
@@ -561,12 +359,12 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="Print the Answer as JSON.")] = False,
 ) -> None:
     """Answer a question from the library with numbered, verified citations."""
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     answerer = Answerer(Library.open(settings), settings)
     streamed = not as_json and not extractive and answerer.chat is not None
     on_token = (lambda t: console.print(escape(t), end="", style="dim")) if streamed else None
     answer = answerer.ask(
-        question, k, _date_option(since, "--since"), _date_option(until, "--until"), extractive, on_token
+        question, k, date_option(since, "--since"), date_option(until, "--until"), extractive, on_token
     )
     if as_json:
         sys.stdout.write(answer.model_dump_json(indent=2) + "\n")
@@ -605,75 +403,13 @@ def print_answer(answer: Answer) -> None:
             console.print(f"    [link={c.url}]{escape(c.url)}[/link]", soft_wrap=True)
 
 
-@eval_app.command("qa")
-def eval_qa(
-    ctx: typer.Context,
-    gold: Annotated[Path, typer.Argument(help="Questions, JSON lines (shared/eval/seed_qa.jsonl).")],
-    seeds: Annotated[
-        Path | None, typer.Option(help="Folder of the articles (default: ../seeds beside it).")
-    ] = None,
-    extractive: Annotated[bool, typer.Option("--extractive/--llm", help="Answer without the LLM.")] = True,
-) -> None:
-    """Build a temporary library from the articles and measure retrieval, citations, answers, abstention."""
-    with _eval_library(_settings(ctx), gold, seeds) as (settings, library, outcomes):
-        texts = {
-            Path(o.item).name: (o.article_id, library.catalog.get(o.article_id).text)
-            for o in outcomes
-            if o.article_id
-        }
-        report = run_qa(Answerer(library, settings), load_gold(gold), texts, extractive)
-    print_qa_report(report)
-
-
-def run_qa(
-    answerer: Answerer, rows: list[dict[str, Any]], texts: dict[str, tuple[str, str]], extractive: bool
-) -> QAReport:
-    """Ask every question and score retrieval, citations, mentions and abstention."""
-    report = QAReport()
-    for row in rows:
-        supports = support_spans(row, texts)
-        top5 = answerer.retriever.retrieve(row["question"], 5).hits
-        answer = answerer.ask(row["question"], extractive=extractive)
-        result = QuestionResult(
-            row["question"], bool(row["answerable"]), abstained=answer.abstained, answer=answer.text
-        )
-        result.retrieved_support = any(hits_support(h.article.id, h.passage.span, supports) for h in top5)
-        if not answer.abstained:
-            result.citations = len(answer.citations)
-            result.good_citations = sum(
-                hits_support(c.article.id, c.passage.span, supports) for c in answer.citations
-            )
-        musts = row.get("must_mention", [])
-        result.mentions = len(musts)
-        result.mentioned = 0 if answer.abstained else sum(mentioned(answer.text, m) for m in musts)
-        report.results.append(result)
-    return report
-
-
-def print_qa_report(report: QAReport) -> None:
-    """The four measures, then one line per question."""
-    done, total = report.abstention
-    console.print(f"retrieval recall@5   {report.recall_at_5:.3f}")
-    console.print(f"citation precision   {report.citation_precision:.3f}")
-    console.print(f"answer recall        {report.answer_recall:.3f}")
-    console.print(f"abstention           {done}/{total}")
-    for r in report.results:
-        mark = (
-            "abstained"
-            if r.abstained
-            else f"{r.good_citations}/{r.citations} cites, {r.mentioned}/{r.mentions} mentions"
-        )
-        hit = "hit " if r.retrieved_support else "miss" if r.answerable else "    "
-        console.print(f"  {hit} {mark:<32} {escape(r.question)}", soft_wrap=True)
-
-
 UI_APP = Path(__file__).resolve().parent.parent / "ui" / "app.py"
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def ui(ctx: typer.Context) -> None:
     """Open the Streamlit app on this library; options after `ui` go to `streamlit run`."""
-    run_streamlit(_settings(ctx), list(ctx.args))
+    run_streamlit(settings_of(ctx), list(ctx.args))
 
 
 # the app's look; options given after `newsdesk ui` come later on the command line and win
@@ -689,6 +425,9 @@ def run_streamlit(settings: Settings, args: list[str]) -> NoReturn:
     # exec, not a child process: signals (Ctrl+C, a service manager's SIGTERM) reach streamlit itself,
     # so stopping newsdesk never leaves an orphaned server holding the port
     os.execve(sys.executable, command, env)
+
+
+app.add_typer(eval_app, name="eval")
 
 
 def main() -> None:

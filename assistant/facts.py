@@ -3,27 +3,29 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Literal, Protocol
+from typing import Annotated, ClassVar, Literal, Protocol, get_args
 
 from pydantic import Field, TypeAdapter
 
 from assistant.models import Article, Frozen, Span
 
 FactKind = Literal[
-    "index_move", "sector_move", "stock_move", "capex", "price_level", "rate_decision", "metric", "quote"
-]
-FACT_KINDS: tuple[FactKind, ...] = (
     "index_move",
     "sector_move",
     "stock_move",
+    "commodity_move",
+    "currency_move",
+    "yield_move",
+    "crypto_move",
     "capex",
     "price_level",
     "rate_decision",
     "metric",
     "quote",
-)
-NUMERIC_KINDS = tuple(k for k in FACT_KINDS if k != "quote")
+]
+AssetClass = Literal["index", "sector", "stock", "commodity", "currency", "yield", "crypto"]
 
 
 class FactBase(Frozen):
@@ -49,41 +51,74 @@ class FactBase(Frozen):
         return None
 
 
-class IndexMove(FactBase):
-    """An index moved: "Russell 2000 +3.5% on 2026-02-06"."""
+class MoveFact(FactBase):
+    """A market move or level: signed change in %, points or basis points, and the level reached."""
 
-    kind: Literal["index_move"] = "index_move"
+    asset_class: ClassVar[AssetClass]
     change_pct: float | None = None  # signed
     points: float | None = None  # signed
-    level: float | None = None
+    change_bp: float | None = None  # signed basis points (yields)
+    level: float | None = None  # the level or price reached (1.786 for a yield of 1.786%)
+    unit: str | None = None  # of the level: "%", "USD", "per dollar", "ounce", "barrel", ...
+    code: str | None = (
+        None  # the instrument code or exchange ticker the text gave (".SOX", "LCOc1", "NVDA.O")
+    )
+    qualifier: str | None = None  # "as much as", "premarket", "more than", "about", "intraday", ...
 
     def main_value(self) -> float | None:
-        """Percent change, else points, else level."""
-        return next((v for v in (self.change_pct, self.points, self.level) if v is not None), None)
+        """Percent change, else basis points, else points, else level."""
+        values = (self.change_pct, self.change_bp, self.points, self.level)
+        return next((v for v in values if v is not None), None)
 
 
-class SectorMove(FactBase):
-    """A sector moved: subject is a canonical GICS-like sector name."""
+class IndexMove(MoveFact):
+    """An equity index moved: "Russell 2000 +3.5% on 2026-02-06"."""
+
+    kind: Literal["index_move"] = "index_move"
+    asset_class: ClassVar[AssetClass] = "index"
+
+
+class SectorMove(MoveFact):
+    """A sector or industry group moved (a sector index included): subject is its canonical name."""
 
     kind: Literal["sector_move"] = "sector_move"
-    change_pct: float | None = None
-
-    def main_value(self) -> float | None:
-        """Percent change."""
-        return self.change_pct
+    asset_class: ClassVar[AssetClass] = "sector"
 
 
-class StockMove(FactBase):
+class StockMove(MoveFact):
     """A company's shares moved: subject is the company name."""
 
     kind: Literal["stock_move"] = "stock_move"
+    asset_class: ClassVar[AssetClass] = "stock"
     ticker: str | None = None
-    change_pct: float | None = None
-    qualifier: str | None = None  # "intraday", "as much as", "nearly", "midday", ...
 
-    def main_value(self) -> float | None:
-        """Percent change."""
-        return self.change_pct
+
+class CommodityMove(MoveFact):
+    """A commodity or its future moved: oil, metals, gas, grains."""
+
+    kind: Literal["commodity_move"] = "commodity_move"
+    asset_class: ClassVar[AssetClass] = "commodity"
+
+
+class CurrencyMove(MoveFact):
+    """A currency moved, signed as the currency named (the yen strengthening is positive)."""
+
+    kind: Literal["currency_move"] = "currency_move"
+    asset_class: ClassVar[AssetClass] = "currency"
+
+
+class YieldMove(MoveFact):
+    """A bond yield moved or stood at a level: change in basis points, level in percent."""
+
+    kind: Literal["yield_move"] = "yield_move"
+    asset_class: ClassVar[AssetClass] = "yield"
+
+
+class CryptoMove(MoveFact):
+    """A crypto asset moved."""
+
+    kind: Literal["crypto_move"] = "crypto_move"
+    asset_class: ClassVar[AssetClass] = "crypto"
 
 
 class Capex(FactBase):
@@ -158,11 +193,71 @@ class Quote(FactBase):
 
 
 Fact = Annotated[
-    IndexMove | SectorMove | StockMove | Capex | PriceLevel | RateDecision | Metric | Quote,
+    IndexMove
+    | SectorMove
+    | StockMove
+    | CommodityMove
+    | CurrencyMove
+    | YieldMove
+    | CryptoMove
+    | Capex
+    | PriceLevel
+    | RateDecision
+    | Metric
+    | Quote,
     Field(discriminator="kind"),
 ]
 FACT_ADAPTER: TypeAdapter[Fact] = TypeAdapter(Fact)
 FACT_LIST_ADAPTER: TypeAdapter[list[Fact]] = TypeAdapter(list[Fact])
+
+
+@dataclass(frozen=True)
+class KindInfo:
+    """One fact kind, registered once: its model, its label, its asset class and the question words for it."""
+
+    model: type[FactBase]
+    label: str
+    cues: str = ""  # a regular expression of question words that ask for this kind
+
+    @property
+    def kind(self) -> FactKind:
+        """The kind's name, from its model."""
+        return self.model.model_fields["kind"].default
+
+    @property
+    def asset_class(self) -> AssetClass | None:
+        """The asset class of a move kind, None for the others."""
+        return getattr(self.model, "asset_class", None)
+
+
+_MOVED = (
+    r"\bperform|rall(?:y|ied)|\bfell\b|\bfall|\bdrop|\bris[ei]|\brose\b|\bgain|\blos[st]|\bjump|\bsurge|"
+    r"\bslump|\bmove"
+)
+# the registry: every list of kinds elsewhere (CLI choices, LLM schema, UI, question cues) derives from it
+REGISTRY: tuple[KindInfo, ...] = (
+    KindInfo(IndexMove, "index moves", rf"\bind(?:ex|ices|exes)\b|\bbenchmark|\bmarkets?\b|{_MOVED}"),
+    KindInfo(SectorMove, "sector moves", rf"\bsectors?\b|\bindustr(?:y|ies)\b|\bgroups?\b|{_MOVED}"),
+    KindInfo(StockMove, "stock moves", rf"\bstocks?\b|\bshares?\b|\bwinners?|\blosers?|{_MOVED}"),
+    KindInfo(CommodityMove, "commodity moves", r"\boil\b|\bcrude|\bgold\b|\bcopper|\bcommodit|\bmetals?\b"),
+    KindInfo(CurrencyMove, "currency moves", r"\bdollar|\beuro\b|\byen\b|\bsterling|\bcurrenc|\bfx\b"),
+    KindInfo(YieldMove, "bond yields", r"\byields?\b|\btreasur|\bbonds?\b|\bgilts?\b|\bbunds?\b"),
+    KindInfo(CryptoMove, "crypto moves", r"\bbitcoin|\bcrypto|\bether\b|\btokens?\b"),
+    KindInfo(Capex, "capex", r"\bcapex\b|\bcapital\s+(?:expenditure|spending)|\bspend|\binvest"),
+    KindInfo(PriceLevel, "prices", r"\bprice|\blow\b|\bhigh\b|\btrade[ds]?\s+at|\bworth\b"),
+    KindInfo(RateDecision, "rate decisions", r"\brates?\b|\bdecide|\bdecision|\bhike|\bcut\b|\bhold\b"),
+    KindInfo(
+        Metric, "other metrics", r"\bweight|\bcash\s+flow|\bvaluation|\bgrowth|\brevenue|\bmargin|\bratio"
+    ),
+    KindInfo(Quote, "quotes", r"\bsay|\bsaid|\bcomment|\bview|\bthink|\bquote"),
+)
+KINDS: dict[str, KindInfo] = {info.kind: info for info in REGISTRY}
+FACT_KINDS: tuple[FactKind, ...] = tuple(info.kind for info in REGISTRY)
+NUMERIC_KINDS = tuple(k for k in FACT_KINDS if k != "quote")
+MOVE_KINDS: tuple[FactKind, ...] = tuple(info.kind for info in REGISTRY if info.asset_class)
+KIND_OF_CLASS: dict[str, FactKind] = {info.asset_class: info.kind for info in REGISTRY if info.asset_class}
+if set(FACT_KINDS) != set(get_args(FactKind)):  # pragma: no cover - a kind added to one list only
+    raise RuntimeError("assistant.facts: REGISTRY and FactKind disagree; register the kind in both")
 
 
 class FactExtractor(Protocol):
@@ -204,13 +299,8 @@ def _usd(value: float | None) -> str:
 
 def describe(fact: Fact) -> str:
     """The fact's numbers in a short human form ("+3.50%", "$650B", "hold 3.50–3.75%")."""
-    if isinstance(fact, (IndexMove, SectorMove, StockMove)):
-        parts = [_pct(fact.change_pct)]
-        if isinstance(fact, IndexMove) and fact.points is not None:
-            parts.append(f"{fact.points:+,.2f} pts")
-        if isinstance(fact, StockMove) and fact.qualifier:
-            parts.append(f"({fact.qualifier})")
-        return " ".join(p for p in parts if p)
+    if isinstance(fact, MoveFact):
+        return _describe_move(fact)
     if isinstance(fact, Capex):
         amount = _usd(fact.amount_usd) or f"{_usd(fact.amount_usd_low)}–{_usd(fact.amount_usd_high)}"
         yoy = f", {_pct(fact.yoy_pct)} y/y" if fact.yoy_pct is not None else ""
@@ -239,3 +329,20 @@ def describe(fact: Fact) -> str:
         return f"{fact.metric}: {value}{extra}"
     affiliation = f" ({fact.affiliation})" if fact.affiliation else ""
     return f"{fact.speaker}{affiliation}"
+
+
+def _describe_move(fact: MoveFact) -> str:
+    """A move's numbers: "+3.50% +120.50 pts to 4,512.1 (as much as)"."""
+    parts = [_pct(fact.change_pct)]
+    if fact.points is not None:
+        parts.append(f"{fact.points:+,.2f} pts")
+    if fact.change_bp is not None:
+        parts.append(f"{fact.change_bp:+g} bp")
+    if fact.level is not None:
+        unit = fact.unit or ""
+        parts.append(
+            f"at {fact.level:,.4g}{unit}" if unit == "%" else f"at {fact.level:,.6g} {unit}".rstrip()
+        )
+    if fact.qualifier:
+        parts.append(f"({fact.qualifier})")
+    return " ".join(p for p in parts if p)

@@ -25,6 +25,9 @@ class Draft:
     meta: ArticleMeta
     item: str
     notes: list[str] = field(default_factory=list)
+    # text the user gave as text (--text, stdin, .txt/.md, the app's paste box) is an article from one
+    # sentence up; a web page or PDF this short is a paywall or a script-rendered page, so it is refused
+    given_as_text: bool = False
 
 
 def parse_date(value: object) -> date | None:
@@ -149,7 +152,7 @@ def extract_markdown(raw: str, item: str) -> Draft:
         url=fields.get("url") if _is_http(fields.get("url")) else None,
         published=parse_date(fields.get("date") or fields.get("published")),
     )
-    return Draft(text=text, meta=meta, item=item)
+    return Draft(text=text, meta=meta, item=item, given_as_text=True)
 
 
 def extract_plain(raw: str, item: str) -> Draft:
@@ -157,7 +160,7 @@ def extract_plain(raw: str, item: str) -> Draft:
     text = clean_text(raw)
     first, _, rest = text.partition("\n")
     title = first.strip() if rest.strip() and len(first) <= 200 and not first.rstrip().endswith(".") else None
-    return Draft(text=text, meta=ArticleMeta(title=title), item=item)
+    return Draft(text=text, meta=ArticleMeta(title=title), item=item, given_as_text=True)
 
 
 def html_fragment_to_text(fragment: str) -> str:

@@ -291,6 +291,10 @@ class Ingestor:
     def _check_length(self, draft: Draft) -> None:
         """Refuse drafts too short to be an article."""
         words = word_count(draft.text)
+        if draft.given_as_text:
+            if words == 0:
+                raise SourceError(f"{draft.item}: no text; give an article of at least one sentence")
+            return
         if words < self.settings.min_article_words:
             raise SourceError(
                 f"{draft.item}: only {words} words of article text (need {self.settings.min_article_words}); "

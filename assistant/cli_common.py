@@ -1,0 +1,126 @@
+"""What every CLI command shares: the consoles, the settings from the context, ingest with a progress bar."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from assistant.models import ArticleMeta, IngestOutcome
+from assistant.settings import Settings
+from ingest.extract import parse_date
+from ingest.pipeline import Ingestor, Source
+from vectorstore.library import Library
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+_STATUS_STYLE = {
+    "added": ("✓", "green"),
+    "duplicate": ("=", "yellow"),
+    "failed": ("✗", "red"),
+    "skipped": ("-", "dim"),
+}
+
+
+def settings_of(ctx: typer.Context) -> Settings:
+    """The one Settings object built by the top-level callback."""
+    settings = ctx.obj
+    assert isinstance(settings, Settings)
+    return settings
+
+
+def date_option(value: str | None, name: str) -> date | None:
+    """Parse a YYYY-MM-DD option value or fail with a clear message."""
+    if value is None:
+        return None
+    parsed = parse_date(value)
+    if parsed is None:
+        raise typer.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD", param_hint=name)
+    return parsed
+
+
+class _Bar:
+    """Rich progress bar fed by the ingest pipeline."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.task = progress.add_task("ingesting", total=0)
+
+    def planned(self, count: int) -> None:
+        """Grow the total as sources expand into items."""
+        total = self.progress.tasks[0].total or 0
+        self.progress.update(self.task, total=total + count)
+
+    def started(self, item: str) -> None:
+        """Show what is being worked on."""
+        self.progress.update(self.task, description=escape(_short(item)))
+
+    def done(self, outcome: IngestOutcome) -> None:
+        """Advance and print the item's line above the bar."""
+        self.progress.advance(self.task)
+        self.progress.console.print(outcome_line(outcome), soft_wrap=True)
+
+
+def _short(item: str, width: int = 48) -> str:
+    """An item label cut to width, keeping its end (the file or page name)."""
+    return item if len(item) <= width else "…" + item[-(width - 1) :]
+
+
+def _display(item: str) -> str:
+    """An item label for people: file paths relative to the working directory when inside it."""
+    if "://" in item:
+        return item
+    try:
+        return str(Path(item).resolve().relative_to(Path.cwd()))
+    except (ValueError, OSError):
+        return item
+
+
+def outcome_line(outcome: IngestOutcome) -> str:
+    """One rich-markup line for an ingest outcome."""
+    icon, style = _STATUS_STYLE[outcome.status]
+    item = escape(_display(outcome.item))
+    if outcome.status == "added":
+        note = f" [dim]({escape(outcome.message)})[/]" if outcome.message else ""
+        return (
+            f"[{style}]{icon}[/] {item} → [bold]{outcome.article_id}[/] "
+            f"{escape(outcome.title or '(untitled)')} "
+            f"[dim]{outcome.passages} passages, {outcome.facts} facts[/]{note}"
+        )
+    return f"[{style}]{icon}[/] {item}: {escape(outcome.message)}"
+
+
+def run_ingest(
+    settings: Settings, sources: list[Source], overrides: ArticleMeta | None = None
+) -> list[IngestOutcome]:
+    """Ingest sources into the settings' library with a progress bar; return the outcomes."""
+    library = Library.open(settings)
+    columns = (
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as progress:
+        outcomes = Ingestor(settings, library).run(sources, overrides, _Bar(progress))
+    counts = Counter(o.status for o in outcomes)
+    console.print(
+        f"{counts['added']} added, {counts['duplicate']} already in the library, {counts['failed']} failed"
+        + (f", {counts['skipped']} skipped" if counts["skipped"] else "")
+    )
+    return outcomes
