@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from typing import Literal, NamedTuple
 
 from rapidfuzz import fuzz
 
+from assistant.figures import number_tokens
 from assistant.models import Span
 
 AlignStatus = Literal["exact", "fuzzy"]
@@ -23,7 +23,6 @@ _FOLD = str.maketrans(
         "\u2026": "...",  # ellipsis
     }
 )
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 MIN_FUZZY_CHARS = 12  # shorter quotes must match exactly (after normalisation): fuzzy hits on them are noise
 
 
@@ -143,5 +142,5 @@ def _in_word(text: str, i: int) -> bool:
 
 def _same_numbers(needle: str, found: str) -> bool:
     """True when every number in needle also appears in found: a fuzzy match must not change figures."""
-    wanted = Counter(_NUMBER.findall(needle))
-    return not wanted - Counter(_NUMBER.findall(found))
+    wanted = Counter(number_tokens(needle))
+    return not wanted - Counter(number_tokens(found))

@@ -11,43 +11,21 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-MONTHS = {
-    "jan": 1,
-    "feb": 2,
-    "mar": 3,
-    "apr": 4,
-    "may": 5,
-    "jun": 6,
-    "jul": 7,
-    "aug": 8,
-    "sep": 9,
-    "oct": 10,
-    "nov": 11,
-    "dec": 12,
-}
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+from assistant.calendar import EXPRESSIONS, MONTHS, WEEKDAYS, month_number, valid_date
+
+__all__ = [  # MONTHS and WEEKDAYS stay importable from here (assistant.retrieve imports them)
+    "FUTURE_SLACK",
+    "MONTHS",
+    "WEEKDAYS",
+    "DateMention",
+    "date_mentions",
+    "nearest_date",
+    "reads_as_same_day",
+    "resolve_event_date",
+]
+
 FUTURE_SLACK = timedelta(days=7)  # a yearless day this far after publication is read as last year's
 
-_MONTH = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
-)
-_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
-_YEAR = r"(?:19|20)\d{2}"
-_PATTERNS = (
-    ("iso", re.compile(rf"\b(?P<y>{_YEAR})-(?P<m>\d{{2}})-(?P<d>\d{{2}})\b")),
-    ("mdy", re.compile(rf"\b(?P<m>{_MONTH})\.?\s+(?P<d>{_DAY})(?![\d%])(?:,?\s+(?P<y>{_YEAR})(?!\d))?")),
-    ("dmy", re.compile(rf"\b(?P<d>{_DAY})\s+(?P<m>{_MONTH})\b\.?(?:,?\s+(?P<y>{_YEAR})(?!\d))?")),
-    ("today", re.compile(r"\b(?:today|tonight|this (?:morning|afternoon|evening)|earlier today)\b", re.I)),
-    ("yesterday", re.compile(r"\b(?:yesterday|last night)\b", re.I)),
-    (
-        "weekday",
-        re.compile(
-            r"\b(?:(?P<rel>last|next|this|coming)\s+)?(?P<w>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-            r"(?:['’]s)?\b(?!,?\s+(?:" + _MONTH + r")\.?\s+\d|,?\s+\d{1,2}\s)"
-        ),
-    ),
-)
 _LOOKS_AHEAD = re.compile(
     r"\b(?:will|upcoming|next|due|ahead|scheduled|expected to|set to|coming|awaits?|await(?:ing|ed))\b", re.I
 )
@@ -64,23 +42,15 @@ class DateMention:
 
 def _month_day(month: str, day: str, year: str | None, published: date | None, ahead: bool) -> date | None:
     """The date of a written month and day, with the year given or inferred from publication."""
-    m, d = MONTHS[month[:3].casefold()], int(re.sub(r"\D", "", day))
+    m, d = month_number(month), int(re.sub(r"\D", "", day))
     if year:
-        return _safe(int(year), m, d)
+        return valid_date(int(year), m, d)
     if published is None:
         return None
-    guess = _safe(published.year, m, d)
+    guess = valid_date(published.year, m, d)
     if guess is not None and guess - published > FUTURE_SLACK and not ahead:
-        guess = _safe(published.year - 1, m, d)
+        guess = valid_date(published.year - 1, m, d)
     return guess
-
-
-def _safe(year: int, month: int, day: int) -> date | None:
-    """A date, or None when the numbers make no calendar day."""
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
 
 
 def _weekday(name: str, rel: str | None, published: date | None) -> date | None:
@@ -100,7 +70,7 @@ def _weekday(name: str, rel: str | None, published: date | None) -> date | None:
 def _resolve(kind: str, m: re.Match[str], published: date | None, ahead: bool) -> date | None:
     """The day one matched expression stands for."""
     if kind == "iso":
-        return _safe(int(m["y"]), int(m["m"]), int(m["d"]))
+        return valid_date(int(m["y"]), int(m["m"]), int(m["d"]))
     if kind in ("mdy", "dmy"):
         return _month_day(m["m"], m["d"], m["y"], published, ahead)
     if kind == "today":
@@ -114,7 +84,7 @@ def date_mentions(text: str, published: date | None) -> list[DateMention]:
     """Every date expression in text that resolves to a day, in text order (overlaps keep the first found)."""
     ahead = bool(_LOOKS_AHEAD.search(text))
     found: list[DateMention] = []
-    for kind, pattern in _PATTERNS:
+    for kind, pattern in EXPRESSIONS:
         for m in pattern.finditer(text):
             if any(f.start < m.end() and m.start() < f.end for f in found):
                 continue

@@ -29,6 +29,7 @@ from assistant.facts import (
     StockMove,
     is_grounded,
 )
+from assistant.figures import SCALE_WORDS, SCALES
 from assistant.llm import ChatModel, LLMResponseError
 from assistant.models import Article, Span
 from assistant.settings import Settings
@@ -57,13 +58,10 @@ METRIC_VALUE_FIELDS = frozenset({"value", "value_low", "value_high", "previous",
 LOWER_FIELDS = frozenset({"capex_kind", "action", "unit"})
 METRIC_UNITS = {"%": "pct", "percent": "pct", "percentage": "pct", "$": "usd", "dollars": "usd"}
 METRIC_UNITS |= {"x": "ratio", "times": "ratio", "number": "count"}
-SCALES = {"trillion": 1e12, "tn": 1e12, "billion": 1e9, "bn": 1e9, "b": 1e9, "million": 1e6, "mn": 1e6}
-SCALES |= {"m": 1e6, "mln": 1e6, "thousand": 1e3, "k": 1e3}
 BP_WORDS = {25.0: "quarter", 50.0: "half", 75.0: "three-quarter", 100.0: "percentage point"}
 
-_SCALE_WORDS = "|".join(sorted(SCALES, key=len, reverse=True))
-_NUMBER_TEXT = re.compile(rf"(-?\d+(?:\.\d+)?)\s*({_SCALE_WORDS}|bps|bp|basis points?)?", re.IGNORECASE)
-_EVIDENCE_NUMBER = re.compile(rf"(\d+(?:,\d{{3}})*(?:\.\d+)?)(?:\s*({_SCALE_WORDS})\b)?", re.IGNORECASE)
+_NUMBER_TEXT = re.compile(rf"(-?\d+(?:\.\d+)?)\s*({SCALE_WORDS}|bps|bp|basis points?)?", re.IGNORECASE)
+_EVIDENCE_NUMBER = re.compile(rf"(\d+(?:,\d{{3}})*(?:\.\d+)?)(?:\s*({SCALE_WORDS})\b)?", re.IGNORECASE)
 _FENCE = re.compile(r"^```[a-zA-Z]*\s*(.*?)\s*```$", re.DOTALL)
 
 
