@@ -11,6 +11,7 @@ from datetime import date
 import numpy as np
 
 import prompts
+from assistant import knowledge
 from assistant.facts import Fact, describe
 from assistant.llm import ChatModel, make_chat_model
 from assistant.models import Answer, AnswerSentence, ArticleSummary, SearchHit
@@ -116,11 +117,17 @@ def _terms(text: str) -> set[str]:
     return {w[:-1] if len(w) > 4 and w.endswith("s") else w for w in words if w and w not in _STOP}
 
 
+def _index_cue() -> re.Pattern[str]:
+    """Words that ask about index moves: "index" and the data's index families ("Russell", "S&P")."""
+    families = sorted({row.family.casefold() for row in knowledge.entities("indexes") if row.family})
+    return re.compile(rf"\b(?:index|indices|indexes|{'|'.join(map(re.escape, families))})\b", re.I)
+
+
 _REFERENCE = re.compile(r"\s*(?:\[\d{1,3}\])+")  # an article's own reference markers, e.g. "[3][4]"
 _BULLET = re.compile(r"^[•·\-–*]\s*")
 _KIND_WORDS = (
     (re.compile(r"\bsectors?\b", re.I), "sector_move"),
-    (re.compile(r"\b(?:index|indices|indexes|russell|s&p|nasdaq|dow|stoxx|ftse)\b", re.I), "index_move"),
+    (_index_cue(), "index_move"),
     (re.compile(r"\b(?:stocks?|shares?|winner|loser)\b", re.I), "stock_move"),
     (re.compile(r"\b(?:capex|spend\w*|capital expenditure\w*|invest\w*)\b", re.I), "capex"),
     (re.compile(r"\b(?:price|fall|low|high)\b", re.I), "price_level"),

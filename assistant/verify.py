@@ -19,7 +19,8 @@ What counts as a figure (see ``numbers_in``):
 - not figures: citation markers ("[1]", "[1, 3]", "[1-3]"), bare years 1900-2100 ("in 2026", "2025-26"),
   day numbers in dates ("February 6", "Jan. 29", "6 February 2026", "2026-02-06", "2/6/2026"), clock
   times ("4:00 p.m."), URLs, digit ordinals ("3rd", "21st"), numbers glued to letters ("Q4", "H100", "FY2026",
-  "COVID-19", "10-K"), index and group names ("S&P 500", "Russell 2000", "FTSE 100", "Magnificent 7"),
+  "COVID-19", "10-K"), index and group names ("S&P 500", "Russell 2000", "FTSE 100", "Magnificent 7": those
+  of the indexes and groups data of ``assistant.knowledge``),
   rankings ("No. 1", "#2") and numbered-list prefixes ("1. ", "2) ").
 
 Units: pct (%, per cent, percent, pct, percentage points), bp (bp, bps, basis points), x (multiples:
@@ -36,6 +37,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal
 
+from assistant import knowledge
 from assistant.models import AnswerSentence, Citation, Passage, SearchHit
 from assistant.text import sentences_by_line
 
@@ -146,12 +148,26 @@ _MONTH = (
 )
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _NOT_FIGURE_AFTER = r"(?![\d]|[.,]\d|\s?%|\s?per\s?cent|\s?percent)"
-_INDEX_NAMES = (
-    r"S&P(?:/ASX)?\s?(?:500|400|600|100|1500)|Russell\s(?:1000|2000|3000)|FTSE\s(?:100|250|350)|"
-    r"(?:Euro\s)?Stoxx\s(?:600|50)|STOXX\s(?:600|50)|Nikkei\s225|Nasdaq[\s-]100|NASDAQ[\s-]100|CAC\s40|"
-    r"DAX(?:\s40)?|ASX\s200|Nifty\s50|NIFTY\s50|KOSPI\s200|TSX\s60|Fortune\s(?:500|100)|Magnificent\s7|"
-    r"Mag\s7|Dow\s30|G-?(?:7|8|10|20)"
-)
+
+
+def _flexible(name: str) -> str:
+    """A name as a regex whose spaces and hyphens may also be the other or nothing ("S&P500", "G-20")."""
+    return r"[\s-]?".join(re.escape(part) for part in re.split(r"[\s-]", name))
+
+
+def _numbered_names() -> str:
+    """Alternation of the index and group names written with digits ("S&P 500", "FTSE 100", "G20")."""
+    names = {
+        name
+        for topic in ("indexes", "groups")
+        for row in knowledge.entities(topic)
+        for name in row.names()
+        if any(ch.isdigit() for ch in name)
+    }
+    return "|".join(_flexible(name) for name in sorted(names, key=lambda n: (-len(n), n)))
+
+
+_INDEX_NAMES = _numbered_names()
 _NOT_FIGURES = re.compile(
     "|".join(
         [

@@ -3,7 +3,8 @@
 "small caps" is the Russell 2000, "Mag 7" its seven members, "MSFT" Microsoft, "the Fed" the Federal
 Reserve.  `expand` appends those names to the question (for BM25 and the dense query) and lists the
 canonical entities it names (to join facts, whose subjects use the same canonical names as
-`assistant.extraction.names`).  The table is hand-written and small on purpose, like the names tables.
+`assistant.extraction.names`).  The rules are data (`vocabulary.toml` of `assistant.knowledge`),
+hand-written and small on purpose, like the names tables.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from assistant import knowledge
 from assistant.extraction.names import (
     ASSETS,
     CENTRAL_BANKS,
@@ -54,47 +56,9 @@ def _rule(
     return Rule(re.compile(pattern, re.IGNORECASE), names, terms, specific)
 
 
-RULES: tuple[Rule, ...] = (
-    _rule(
-        r"\bsmall[\s-]?caps?\b(?:\s+(?:stocks|shares|index))?|\bsmaller\s+(?:companies|firms|stocks)\b",
-        ("Russell 2000",),
-        ("Russell 2000", "small-cap", "smaller companies"),
-        specific=True,
-    ),
-    _rule(r"\bmid[\s-]?caps?\b", ("S&P MidCap 400",), ("mid-cap", "S&P MidCap 400"), specific=True),
-    _rule(
-        r"\bmag(?:nificent)?[\s-]?(?:7|seven)\b",
-        ("Magnificent Seven", *MAG7),
-        ("Magnificent Seven", *MAG7),
-        specific=True,
-    ),
-    _rule(
-        r"\bbig[\s-]tech\b|\bmega[\s-]?caps?\b(?:\s+tech)?|\btech\s+giants\b|\blarge[\s-]cap\s+tech\b",
-        ("Big Tech", *MAG7),
-        ("mega-cap", "Magnificent Seven", *MAG7),
-        specific=True,
-    ),
-    _rule(
-        r"\bhyperscalers?\b|\bcloud\s+giants\b",
-        ("Big Four hyperscalers", *HYPERSCALERS),
-        ("hyperscalers", *HYPERSCALERS, "Oracle"),  # Oracle is sometimes counted among them
-        specific=True,
-    ),
-    _rule(r"\bthe\s+fed\b|\bfomc\b", ("Federal Reserve",), ("Federal Reserve", "FOMC"), specific=True),
-    _rule(r"\bcrypto(?:currenc(?:y|ies))?\b", ("Bitcoin",), ("Bitcoin", "cryptocurrency"), specific=True),
-    _rule(r"\binterest\s+rates?\b|\brates\b|\brate\s+(?:cut|hike|decision)s?\b", (), ("interest rates",)),
-    _rule(r"\btech\b", ("Technology",), ("technology",)),
-    _rule(r"\bcapex\b", (), ("capital expenditure", "spending")),
-    _rule(r"\bcapital\s+(?:expenditures?|spending)\b", (), ("capex",)),
-    _rule(r"\bFCF\b", (), ("free cash flow",)),
-    _rule(r"\bearnings\b", (), ("results",)),
-    _rule(r"\b(?:quarterly|annual)\s+results\b", (), ("earnings",)),
-    _rule(r"\brevenues?\b", (), ("sales",)),
-    _rule(r"\bAI\b", (), ("artificial intelligence",)),
-    _rule(r"\bartificial\s+intelligence\b", (), ("AI",)),
-    _rule(r"\bchip(?:maker)?s\b|\bsemis\b", (), ("semiconductor", "chipmakers")),
-    _rule(r"\bemerging\s+markets?\b", ("MSCI Emerging Markets",), ("MSCI Emerging Markets",)),
-)
+RULES: tuple[Rule, ...] = tuple(
+    _rule(r.pattern, r.names, r.terms, r.specific) for r in knowledge.vocabulary()
+)  # assistant/knowledge/data/vocabulary.toml
 TICKER = re.compile(r"(?<![\w$.])\$?(?P<t>[A-Z]{2,5}(?:\.[A-Z])?)(?![\w])")
 
 

@@ -1,16 +1,20 @@
 """Canonical names of market things (indexes, sectors, companies, groups, assets, central banks) and finders.
 
 The tables are small and hand-written on purpose: market news names the same few hundred things over and
-over, and a closed list with aliases is both precise and explainable.  Companies outside the table are
-still recognised when the text gives their listing, as in "Acme Corp (NYSE: ACME)" or "Acme <ACME.N>".
+over, and a closed list with aliases is both precise and explainable.  They are data: the rows with
+`lexicon = true` of the files of `assistant.knowledge` (indexes.toml, companies.toml ...).  Companies
+outside the tables are still recognised when the text gives their listing, as in "Acme Corp (NYSE: ACME)"
+or "Acme <ACME.N>".
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
+
+from assistant import knowledge
 
 EntityKind = str  # "index" | "sector" | "company" | "group" | "asset" | "bank" | "product"
 
@@ -51,368 +55,35 @@ class Mention:
         return self.entity.ticker
 
 
-def _e(kind: EntityKind, name: str, *aliases: str, **extra: object) -> Entity:
-    """Shorthand constructor for the tables."""
-    return Entity(kind, name, (name, *aliases), **extra)  # type: ignore[arg-type]
+def _entity(row: knowledge.EntityRow) -> Entity:
+    """An entity of the tables from a row of the knowledge data (its name is its first alias)."""
+    return Entity(
+        row.kind,
+        row.name,
+        (row.name, *row.aliases),
+        ticker=row.ticker,
+        members=row.members,
+        variants=row.variants,
+        owner=row.owner,
+        fold=row.fold,
+    )
 
 
-INDEXES: tuple[Entity, ...] = (
-    _e(
-        "index",
-        "Russell 2000",
-        "Russell 2000 Index",
-        "Russell 2000 small-cap index",
-        "^RUT",
-        "small-cap Russell 2000",
-        "small-cap index",
-        "small-cap benchmark",
-        "Russell 2K",
-    ),
-    _e("index", "Russell 1000", "Russell 1000 Index"),
-    _e("index", "Russell 1000 Value", "Russell 1000 Value Index"),
-    _e("index", "Russell 1000 Growth", "Russell 1000 Growth Index"),
-    _e("index", "Russell 2000 Value", "Russell 2000 Value Index"),
-    _e("index", "Russell 2000 Growth", "Russell 2000 Growth Index"),
-    _e("index", "Bloomberg Magnificent 7 Index", "Magnificent 7 Index", "Bloomberg Magnificent Seven Index"),
-    _e("index", "Russell 3000", "Russell 3000 Index"),
-    _e(
-        "index",
-        "S&P 500",
-        "S&P 500 index",
-        "S&P",
-        "the S&P",
-        "Standard & Poor's 500",
-        "SPX",
-        "^GSPC",
-        "broader S&P 500",
-        "benchmark S&P 500",
-        "S&P500",
-    ),
-    _e("index", "S&P MidCap 400", "S&P 400", "S&P Midcap 400"),
-    _e("index", "S&P SmallCap 600", "S&P 600", "S&P Smallcap 600"),
-    _e("index", "S&P 500 Equal Weight", "equal-weighted S&P 500", "S&P 500 Equal Weight Index"),
-    _e(
-        "index",
-        "Nasdaq 100",
-        "Nasdaq-100",
-        "NASDAQ 100",
-        "NASDAQ-100",
-        "Nasdaq 100 index",
-        "NDX",
-        "^NDX",
-        "tech-heavy Nasdaq 100",
-    ),
-    _e(
-        "index",
-        "Nasdaq Composite",
-        "Nasdaq Composite Index",
-        "NASDAQ Composite",
-        "the Nasdaq",
-        "Nasdaq",
-        "tech-heavy Nasdaq",
-        "^IXIC",
-        "IXIC",
-    ),
-    _e(
-        "index",
-        "Dow Jones Industrial Average",
-        "Dow Jones",
-        "the Dow",
-        "Dow",
-        "DJIA",
-        "^DJI",
-        "blue-chip Dow",
-        "Dow Jones Industrials",
-        "Dow industrials",
-    ),
-    _e("index", "Dow Jones Transportation Average", "Dow transports", "Dow Jones Transportation"),
-    _e(
-        "index",
-        "Philadelphia Semiconductor Index",
-        "PHLX Semiconductor Index",
-        "SOX",
-        "semiconductor index",
-        "chip index",
-    ),
-    _e(
-        "index",
-        "S&P North American Technology Software Index",
-        "S&P North American Technology Software",
-        "software index",
-        "IGV",
-    ),
-    _e(
-        "index",
-        "Stoxx 600",
-        "STOXX 600",
-        "Stoxx Europe 600",
-        "STOXX Europe 600",
-        "pan-European Stoxx 600",
-        "pan-European STOXX 600",
-    ),
-    _e("index", "Euro Stoxx 50", "EURO STOXX 50", "Euro STOXX 50"),
-    _e("index", "FTSE 100", "FTSE", "Footsie"),
-    _e("index", "FTSE 250", "FTSE 250 index"),
-    _e("index", "FTSE All-World ex-USA", "FTSE All-World ex-US", "FTSE All-World ex USA"),
-    _e("index", "FTSE All-World", "FTSE All-World index", "FTSE All World"),
-    _e("index", "MSCI Emerging Markets", "MSCI Emerging Markets index", "MSCI EM", "MSCI Emerging Market"),
-    _e("index", "MSCI World", "MSCI World index"),
-    _e("index", "MSCI All Country World", "MSCI ACWI", "MSCI All-Country World"),
-    _e("index", "DAX", "German DAX", "Germany's DAX"),
-    _e("index", "CAC 40", "French CAC 40", "France's CAC 40"),
-    _e("index", "Nikkei 225", "Nikkei", "Japan's Nikkei"),
-    _e("index", "Topix", "TOPIX"),
-    _e("index", "Hang Seng", "Hang Seng Index", "Hong Kong's Hang Seng"),
-    _e("index", "Shanghai Composite", "Shanghai Composite Index"),
-    _e("index", "Kospi", "KOSPI"),
-    _e("index", "Sensex", "BSE Sensex"),
-    _e("index", "Nifty 50", "NIFTY 50"),
-    _e("index", "VIX", "Cboe Volatility Index", "CBOE Volatility Index", "volatility index"),
-    _e("index", "KBW Bank Index", "KBW Nasdaq Bank Index", "KBW bank index"),
-)
+def _table(*topics: str) -> tuple[Entity, ...]:
+    """The entities of knowledge topics that the Lexicon matches (rows with lexicon = true), in file order."""
+    return tuple(_entity(row) for topic in topics for row in knowledge.entities(topic) if row.lexicon)
 
-INDEXES = tuple(replace(e, fold=True) for e in INDEXES)  # "S&P 500 Index" and "S&P 500 index" alike
 
-SECTORS: tuple[Entity, ...] = (
-    _e(
-        "sector",
-        "Technology",
-        "information technology",
-        "tech sector",
-        "tech stocks",
-        "tech shares",
-        "technology sector",
-        "technology stocks",
-        "technology shares",
-        variants=("Information Technology",),
-        fold=True,
-    ),
-    _e(
-        "sector",
-        "Communication Services",
-        "communication services",
-        "communications services",
-        "communication-services",
-        "telecom services",
-        "communications",
-        variants=("Communications",),
-        fold=True,
-    ),
-    _e(
-        "sector",
-        "Consumer Defensive",
-        "consumer defensive",
-        "consumer staples",
-        "staples",
-        variants=("Consumer Staples",),
-        fold=True,
-    ),
-    _e(
-        "sector",
-        "Consumer Cyclical",
-        "consumer cyclical",
-        "consumer discretionary",
-        "discretionary",
-        variants=("Consumer Discretionary",),
-        fold=True,
-    ),
-    _e("sector", "Basic Materials", "basic materials", "materials", variants=("Materials",), fold=True),
-    _e("sector", "Real Estate", "real estate", "real-estate", "REITs", fold=True),
-    _e("sector", "Utilities", "utilities", "utility stocks", "utility shares", fold=True),
-    _e(
-        "sector",
-        "Healthcare",
-        "healthcare",
-        "health care",
-        "health-care",
-        variants=("Health Care",),
-        fold=True,
-    ),
-    _e(
-        "sector",
-        "Industrials",
-        "industrials",
-        "industrial stocks",
-        "industrial shares",
-        "industrial sector",
-        fold=True,
-    ),
-    _e("sector", "Energy", "energy", "energy stocks", "energy shares", "energy sector", fold=True),
-    _e(
-        "sector",
-        "Financials",
-        "financials",
-        "financial services",
-        "financial stocks",
-        "financial sector",
-        "financial shares",
-        variants=("Financial Services",),
-        fold=True,
-    ),
-)
-
-_COMPANY_ROWS: tuple[tuple[str, str | None, tuple[str, ...]], ...] = (
-    ("Apple", "AAPL", ("Apple Inc",)),
-    ("Microsoft", "MSFT", ("Microsoft Corp", "Microsoft Corporation")),
-    ("Alphabet", "GOOGL", ("Google", "Alphabet Inc")),
-    ("Amazon", "AMZN", ("Amazon.com",)),
-    ("Meta Platforms", "META", ("Meta", "Facebook")),
-    ("Nvidia", "NVDA", ("NVIDIA", "Nvidia Corp")),
-    ("Tesla", "TSLA", ()),
-    ("Oracle", "ORCL", ()),
-    ("Broadcom", "AVGO", ()),
-    ("Advanced Micro Devices", "AMD", ("AMD",)),
-    ("Intel", "INTC", ()),
-    ("Salesforce", "CRM", ()),
-    ("ServiceNow", "NOW", ()),
-    ("SAP", "SAP", ()),
-    ("Adobe", "ADBE", ()),
-    ("Workday", "WDAY", ()),
-    ("Palantir", "PLTR", ("Palantir Technologies",)),
-    ("Snowflake", "SNOW", ()),
-    ("Intuit", "INTU", ()),
-    ("Atlassian", "TEAM", ()),
-    ("Shopify", "SHOP", ()),
-    ("IBM", "IBM", ()),
-    ("Cisco", "CSCO", ("Cisco Systems",)),
-    ("Netflix", "NFLX", ()),
-    ("CoreWeave", "CRWV", ()),
-    ("Micron", "MU", ("Micron Technology",)),
-    ("Qualcomm", "QCOM", ()),
-    ("Arm Holdings", "ARM", ()),
-    ("Taiwan Semiconductor", "TSM", ("TSMC", "Taiwan Semiconductor Manufacturing")),
-    ("ASML", "ASML", ()),
-    ("Super Micro Computer", "SMCI", ("Supermicro",)),
-    ("Dell", "DELL", ("Dell Technologies",)),
-    ("Coinbase", "COIN", ()),
-    ("MicroStrategy", "MSTR", ()),
-    ("Uber", "UBER", ()),
-    ("Southwest Airlines", "LUV", ()),
-    ("Delta Air Lines", "DAL", ()),
-    ("Boeing", "BA", ()),
-    ("Walmart", "WMT", ()),
-    ("Costco", "COST", ()),
-    ("Exxon Mobil", "XOM", ("ExxonMobil", "Exxon")),
-    ("Chevron", "CVX", ()),
-    ("UnitedHealth", "UNH", ("UnitedHealth Group",)),
-    ("Eli Lilly", "LLY", ()),
-    ("Novo Nordisk", "NVO", ()),
-    ("Berkshire Hathaway", "BRK.B", ()),
-    ("JPMorgan Chase", "JPM", ("JPMorgan", "JP Morgan", "J.P. Morgan")),
-    ("Bank of America", "BAC", ()),
-    ("Goldman Sachs", "GS", ()),
-    ("Morgan Stanley", "MS", ()),
-    ("Citigroup", "C", ("Citi",)),
-    ("Wells Fargo", "WFC", ()),
-    ("Barclays", "BCS", ()),
-    ("UBS", "UBS", ()),
-    ("HSBC", "HSBC", ()),
-    ("BlackRock", "BLK", ()),
-    ("Disney", "DIS", ("Walt Disney",)),
-    ("Jefferies", "JEF", ("Jefferies Financial",)),
-    ("Deutsche Bank", "DB", ()),
-    ("Macquarie Group", "MQG", ("Macquarie",)),
-    ("T. Rowe Price", "TROW", ()),
-    ("S&P Global", "SPGI", ()),
-    ("GeneDx Holdings", "WGS", ("GeneDx",)),
-    ("Northwest Pipe", "NWPX", ()),
-    ("Peoples Bancorp", "PEBO", ()),
-    ("Metropolitan Bank Holding", "MCB", ()),
-)
+INDEXES = _table("indexes")  # matched without case: "S&P 500 Index" and "S&P 500 index" alike
+SECTORS = _table("sectors")
+COMPANIES = _table("companies")
 # banks, brokers and fund houses: often the source of someone else's number ("Morgan Stanley projects ...")
-FIRMS = frozenset(
-    {
-        "JPMorgan Chase",
-        "Bank of America",
-        "Goldman Sachs",
-        "Morgan Stanley",
-        "Citigroup",
-        "Wells Fargo",
-        "Barclays",
-        "UBS",
-        "HSBC",
-        "BlackRock",
-        "Jefferies",
-        "Deutsche Bank",
-        "Macquarie Group",
-        "T. Rowe Price",
-        "S&P Global",
-    }
-)
-COMPANIES: tuple[Entity, ...] = tuple(_e("company", n, *a, ticker=t) for n, t, a in _COMPANY_ROWS)
+FIRMS = frozenset(firm.name for firm in knowledge.firms())
 COMPANY_BY_TICKER: dict[str, Entity] = {c.ticker: c for c in COMPANIES if c.ticker}
-
-_MAG7 = ("Apple", "Microsoft", "Alphabet", "Amazon", "Meta Platforms", "Nvidia", "Tesla")
-_BIG4 = ("Alphabet", "Amazon", "Meta Platforms", "Microsoft")
-GROUPS: tuple[Entity, ...] = (
-    _e(
-        "group",
-        "Magnificent Seven",
-        "Magnificent 7",
-        "Mag 7",
-        "Mag7",
-        "Mag Seven",
-        "Magnificent Seven stocks",
-        members=_MAG7,
-    ),
-    _e(
-        "group",
-        "Big Four hyperscalers",
-        "Big Four",
-        "hyperscalers",
-        "AI hyperscalers",
-        "Hyperscaler",
-        "Hyperscalers",
-        "hyperscaler",
-        "four hyperscalers",
-        "cloud giants",
-        members=_BIG4,
-    ),
-    _e("group", "FAANG", "FAANG stocks"),
-    _e("group", "Big Tech", "big tech", "Big Tech companies", "megacap tech", "mega-cap tech"),
-)
-
-ASSETS: tuple[Entity, ...] = (
-    _e("asset", "Bitcoin", "bitcoin", "BTC", fold=False),
-    _e("asset", "Ether", "Ethereum", "ether", "ETH"),
-    _e("asset", "Gold", "gold", "XAU/USD", "XAU", "spot gold", "gold futures", "bullion"),
-    _e("asset", "Silver", "silver", "XAG/USD", "spot silver"),
-    _e("asset", "Platinum", "platinum"),
-    _e("asset", "Copper", "copper"),
-    _e("asset", "Brent crude", "Brent", "Brent crude oil", "brent crude"),
-    _e("asset", "WTI crude", "WTI", "West Texas Intermediate", "U.S. crude", "US crude"),
-    _e("asset", "Oil", "oil", "crude oil", "crude"),
-    _e("asset", "Natural gas", "natural gas"),
-)
-
-CENTRAL_BANKS: tuple[Entity, ...] = (
-    _e(
-        "bank",
-        "Federal Reserve",
-        "Fed",
-        "the Fed",
-        "FOMC",
-        "Federal Open Market Committee",
-        "U.S. Federal Reserve",
-        "US Federal Reserve",
-        "U.S. central bank",
-        "US central bank",
-    ),
-    _e("bank", "European Central Bank", "ECB"),
-    _e("bank", "Bank of England", "BoE", "BOE"),
-    _e("bank", "Bank of Japan", "BoJ", "BOJ"),
-    _e("bank", "Swiss National Bank", "SNB"),
-    _e("bank", "Bank of Canada", "BoC"),
-    _e("bank", "Reserve Bank of Australia", "RBA"),
-    _e("bank", "People's Bank of China", "PBOC", "PBoC"),
-)
-
-PRODUCTS: tuple[Entity, ...] = (
-    _e("product", "Microsoft Azure", "Azure", owner="Microsoft"),
-    _e("product", "Amazon Web Services", "AWS", owner="Amazon"),
-    _e("product", "Google Cloud", "Google Cloud Platform", owner="Alphabet"),
-    _e("product", "Oracle Cloud Infrastructure", "OCI", owner="Oracle"),
-)
+GROUPS = _table("groups")
+ASSETS = _table("crypto", "commodities")
+CENTRAL_BANKS = _table("banks")
+PRODUCTS = _table("products")
 
 ALL_ENTITIES: tuple[Entity, ...] = INDEXES + SECTORS + COMPANIES + GROUPS + ASSETS + CENTRAL_BANKS + PRODUCTS
 
