@@ -10,11 +10,12 @@ from typing import Any
 from assistant.calendar import VAGUE_TIME
 from assistant.extraction import dates
 from assistant.extraction.names import Lexicon, Mention
+from assistant.extraction.rules.move_finder import MoveState
 from assistant.extraction.rules.sentences import Sentence
-from assistant.facts import Fact
+from assistant.facts import MOVE_KINDS, Fact
 from assistant.models import Article, Span
 
-MARKET_KINDS = ("index_move", "sector_move", "stock_move", "price_level")
+MARKET_KINDS = (*MOVE_KINDS, "price_level")
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class Speaker:
 class Carried:
     """What earlier parts of the article establish for later ones; the only state that outlives a sentence.
 
+    - moves: the move finder's own memory (the last subject of each class, the last sentence's movers), for
+      "its shares", "the benchmark" and "the two companies".
     - session: set by event_date() when a move names its day (or an earlier sentence of its paragraph
       does); later moves and prices that name no day take it.
     - recent: the entity mentions of every sentence read so far (Doc.finish_sentence); Doc.last() resolves
@@ -42,6 +45,7 @@ class Carried:
     """
 
     session: date | None = None  # the trading day the article's undated moves refer to
+    moves: MoveState = field(default_factory=MoveState)  # what the move finder resolves references with
     recent: list[Mention] = field(default_factory=list)  # entity mentions of earlier sentences, in order
     previous_capex: bool = False  # the sentence just read stated a capital spending amount
     capex_subject: tuple[str, tuple[str, ...]] | None = None  # the last spender: (name, member companies)
@@ -94,7 +98,7 @@ def event_date(doc: Doc, sent: Sentence, position: int, kind: str) -> date | Non
     horizon = doc.published if kind in MARKET_KINDS else None  # a market move cannot postdate its report
     found = dates.nearest_date(sent.text, position - sent.start, doc.published, horizon)
     if found is not None:
-        if kind in MARKET_KINDS[:3]:
+        if kind in MOVE_KINDS:
             doc.carried.session = found
         return found
     if (kind not in MARKET_KINDS and kind != "rate_decision") or VAGUE_TIME.search(sent.text):
