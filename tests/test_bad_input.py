@@ -236,8 +236,7 @@ FILE_CASES: dict[str, tuple[FileMaker, tuple[str, ...]]] = {
     "empty-txt": (_write("empty.txt", b""), ("empty",)),
     "empty-html": (_write("empty.html", b""), ("empty",)),
     "empty-xml-feed": (_write("empty.xml", b""), ("empty",)),
-    "whitespace-txt": (_write("blank.txt", "   \n\n\t  \n"), ("only 0 words",)),
-    "tiny-txt": (_write("tiny.txt", TINY_ARTICLE), ("only", "words")),
+    "whitespace-txt": (_write("blank.txt", "   \n\n\t  \n"), ("no text",)),
     "html-without-text": (
         _write("shell.html", "<html><body><div></div></body></html>"),
         ("no article text",),

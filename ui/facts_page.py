@@ -12,7 +12,7 @@ import pandas as pd  # type: ignore[import-untyped]  # no pandas-stubs in the ve
 import streamlit as st
 
 from assistant.cli import write_facts_csv
-from assistant.facts import FACT_KINDS, FACT_LIST_ADAPTER, Capex, Fact, describe
+from assistant.facts import FACT_KINDS, FACT_LIST_ADAPTER, KINDS, MOVE_KINDS, Capex, Fact, describe
 from assistant.models import ArticleSummary
 from ui import state
 from ui.render import highlight, inert, picked_date
@@ -105,7 +105,7 @@ def _evidence(fact: Fact) -> None:
 
 
 def moves_chart(facts: Sequence[Fact], day: date) -> alt.Chart | None:
-    """Index and sector daily moves on day, as a diverging bar chart (green up, red down)."""
+    """The day's moves of every asset class, grouped by class, as diverging bars (green up, red down)."""
     rows: dict[tuple[str, str], float] = {}
     for f in facts:
         change = getattr(f, "change_pct", None)
@@ -114,16 +114,18 @@ def moves_chart(facts: Sequence[Fact], day: date) -> alt.Chart | None:
     if not rows:
         return None
     frame = pd.DataFrame(
-        [{"kind": k.split("_")[0], "subject": s, "change_pct": v} for (k, s), v in rows.items()]
+        [{"class": KINDS[k].asset_class, "subject": s, "change_pct": v} for (k, s), v in rows.items()]
     )
+    frame = frame.sort_values(["class", "change_pct"], ascending=[True, False])
+    frame["label"] = frame["subject"] + " · " + frame["class"]
     return (
         alt.Chart(frame)
         .mark_bar()
         .encode(
             x=alt.X("change_pct:Q", title="change %"),
-            y=alt.Y("subject:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220)),
+            y=alt.Y("label:N", sort=list(frame["label"]), title=None, axis=alt.Axis(labelLimit=260)),
             color=alt.condition("datum.change_pct >= 0", alt.value("#2e9d5b"), alt.value("#d64545")),
-            tooltip=["kind", "subject", "change_pct"],
+            tooltip=["class", "subject", "change_pct"],
         )
     )
 
@@ -188,7 +190,7 @@ def timeline_chart(facts: Sequence[Fact], index: str) -> alt.Chart | None:
 
 def _charts(facts: list[Fact]) -> None:
     """The moves, capex and timeline charts over the facts that pass the filters."""
-    moves = [f for f in facts if f.kind in ("index_move", "sector_move")]
+    moves = [f for f in facts if f.kind in MOVE_KINDS]
     capex = capex_chart(facts)
     days = sorted({f.as_of for f in moves if f.as_of}, reverse=True)
     if not days and capex is None:
@@ -197,7 +199,7 @@ def _charts(facts: list[Fact]) -> None:
     left, right = st.columns(2)
     if days:
         busiest = max(days, key=lambda d: sum(f.as_of == d for f in moves))
-        day = left.selectbox("Index and sector moves on", days, index=days.index(busiest), key="chart_day")
+        day = left.selectbox("Market moves on", days, index=days.index(busiest), key="chart_day")
         chart = moves_chart(moves, day)
         if chart is not None:
             left.altair_chart(chart, width="stretch")

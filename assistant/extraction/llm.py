@@ -16,17 +16,10 @@ from assistant.extraction.align import align
 from assistant.facts import (
     FACT_ADAPTER,
     FACT_KINDS,
-    Capex,
+    REGISTRY,
     Fact,
     FactBase,
     FactKind,
-    IndexMove,
-    Metric,
-    PriceLevel,
-    Quote,
-    RateDecision,
-    SectorMove,
-    StockMove,
     is_grounded,
 )
 from assistant.figures import SCALE_WORDS, SCALES
@@ -41,17 +34,14 @@ WINDOW_OVERLAP = 600
 CONFIDENCE = {"exact": 0.7, "fuzzy": 0.6}
 MAX_EVIDENCE_CHARS = 1000  # evidence is a clause or a sentence or two, never a whole section
 
-MODELS: dict[str, type[FactBase]] = {
-    model.model_fields["kind"].default: model
-    for model in (IndexMove, SectorMove, StockMove, Capex, PriceLevel, RateDecision, Metric, Quote)
-}
+MODELS: dict[str, type[FactBase]] = {info.kind: info.model for info in REGISTRY}
 COMMON = {"article_id", "span", "evidence", "subject", "as_of", "extractor", "confidence", "kind"}
 NUMBER_FIELDS = frozenset(
     {"change_pct", "points", "level", "amount_usd", "amount_usd_low", "amount_usd_high", "yoy_pct", "price"}
     | {"rate_low", "rate_high", "change_bp", "value", "value_low", "value_high", "previous", "expected"}
 )
 TEXT_FIELDS = (
-    "period", "qualifier", "ticker", "currency", "unit", "metric", "speaker", "affiliation", "role",
+    "period", "qualifier", "ticker", "code", "currency", "unit", "metric", "speaker", "affiliation", "role",
 )  # fmt: skip
 USD_FIELDS = frozenset({"amount_usd", "amount_usd_low", "amount_usd_high"})
 METRIC_VALUE_FIELDS = frozenset({"value", "value_low", "value_high", "previous", "expected"})
