@@ -94,14 +94,14 @@ def test_charts_follow_the_filters(sample_home: Path, monkeypatch: pytest.Monkey
     moves, capex, timeline = chart_data(at)
     assert at.selectbox(key="chart_day").value == date(2026, 2, 6)  # the busiest day is the default
     feb6 = dict(zip(moves.subject, moves.change_pct, strict=True))
-    assert feb6["Russell 2000"] == 3.5 and feb6["Energy"] < 0 and {"index", "sector"} == set(moves.kind)
+    assert feb6["Russell 2000"] == 3.5 and feb6["Energy"] < 0 and {"index", "sector"} == set(moves["class"])
     assert {"Amazon", "Alphabet", "Meta Platforms"} <= set(capex.company)
     by_year = capex.groupby("year").company.apply(set)
     assert {"Amazon", "Big Four hyperscalers"} <= by_year["2026"] and "Alphabet" in by_year["2027"]
     assert at.selectbox(key="chart_index").value == "Russell 2000" and len(timeline) >= 1
     at.multiselect(key="facts_kinds").set_value(["sector_move"]).run()
     (moves,) = chart_data(at)  # no capex, no index timeline
-    assert set(moves.kind) == {"sector"} and "Russell 2000" not in set(moves.subject)
+    assert set(moves["class"]) == {"sector"} and "Russell 2000" not in set(moves.subject)
     at.multiselect(key="facts_kinds").set_value(["capex"]).run()
     at.text_input(key="facts_subject").set_value("Amazon").run()
     (capex,) = chart_data(at)
