@@ -31,7 +31,7 @@ from assistant.evaluate_moves import CLASSES, MovesReport, score_moves
 from assistant.facts import FACT_KINDS, Fact, describe
 from assistant.models import IngestOutcome
 from assistant.settings import Settings
-from ingest.pipeline import TextSource
+from ingest.pipeline import Source, TextSource
 from vectorstore.library import Library
 
 eval_app = typer.Typer(help="Measure extraction and answering against gold data.", no_args_is_help=True)
@@ -45,9 +45,18 @@ def _eval_library(
     seeds_dir = seeds or gold.resolve().parent.parent / "seeds"
     if not gold.is_file() or not seeds_dir.is_dir():
         raise NewsdeskError(f"need {gold} and the articles folder {seeds_dir}: pass --seeds DIR")
+    with _temporary_library(settings, [seeds_dir]) as found:
+        yield found
+
+
+@contextmanager
+def _temporary_library(
+    settings: Settings, sources: list[Source]
+) -> Iterator[tuple[Settings, Library, list[IngestOutcome]]]:
+    """A library in a temporary folder holding the sources, removed afterwards."""
     with tempfile.TemporaryDirectory(prefix="newsdesk-eval-") as tmp:
         local = settings.model_copy(update={"home": Path(tmp), "catalog_url": None, "chroma_url": None})
-        outcomes = run_ingest(local, [seeds_dir])
+        outcomes = run_ingest(local, sources)
         yield local, Library.open(local), outcomes
 
 
@@ -187,16 +196,13 @@ def eval_moves(
     if not gold.is_file():
         raise NewsdeskError(f"{gold}: no such file; pass the labelled paragraphs (real_moves.jsonl)")
     rows = load_gold(gold)
-    settings = settings_of(ctx)
-    with tempfile.TemporaryDirectory(prefix="newsdesk-eval-") as tmp:
-        local = settings.model_copy(update={"home": Path(tmp), "catalog_url": None, "chroma_url": None})
-        outcomes = run_ingest(local, [TextSource(row["text"], row["doc"]) for row in rows])
-        catalog = Library.open(local).catalog
+    sources: list[Source] = [TextSource(row["text"], row["doc"]) for row in rows]
+    with _temporary_library(settings_of(ctx), sources) as (_local, library, outcomes):
         predictions: dict[str, tuple[str, list[Fact]]] = {}
         for outcome in outcomes:
             if outcome.article_id:
-                text = catalog.get(outcome.article_id).text
-                predictions[outcome.item] = (text, catalog.facts(article_id=outcome.article_id))
+                text = library.catalog.get(outcome.article_id).text
+                predictions[outcome.item] = (text, library.catalog.facts(article_id=outcome.article_id))
     report = score_moves(rows, predictions)
     if as_json:
         console.print_json(json.dumps(moves_figures(report)))
