@@ -51,11 +51,12 @@ def _eval_library(
 
 @contextmanager
 def _temporary_library(
-    settings: Settings, sources: list[Source]
+    settings: Settings, sources: list[Source], keep: Path | None = None
 ) -> Iterator[tuple[Settings, Library, list[IngestOutcome]]]:
-    """A library in a temporary folder holding the sources, removed afterwards."""
+    """A library holding the sources: in a temporary folder removed afterwards, or in keep (reused)."""
     with tempfile.TemporaryDirectory(prefix="newsdesk-eval-") as tmp:
-        local = settings.model_copy(update={"home": Path(tmp), "catalog_url": None, "chroma_url": None})
+        home = keep if keep is not None else Path(tmp)
+        local = settings.model_copy(update={"home": home, "catalog_url": None, "chroma_url": None})
         outcomes = run_ingest(local, sources)
         yield local, Library.open(local), outcomes
 
@@ -128,17 +129,49 @@ def eval_qa(
     seeds: Annotated[
         Path | None, typer.Option(help="Folder of the articles (default: ../seeds beside it).")
     ] = None,
+    corpus: Annotated[
+        Path | None,
+        typer.Option(
+            help="Articles as JSON lines {doc, text}, each ingested as a text article named doc "
+            "(default for X_qa.jsonl: X_corpus.jsonl beside it when there is one)."
+        ),
+    ] = None,
+    keep: Annotated[
+        Path | None,
+        typer.Option(help="Build (or reuse) the library in this folder instead of a temporary one."),
+    ] = None,
     extractive: Annotated[bool, typer.Option("--extractive/--llm", help="Answer without the LLM.")] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures and answers as JSON.")] = False,
 ) -> None:
-    """Build a temporary library from the articles and measure retrieval, citations, answers, abstention."""
-    with _eval_library(settings_of(ctx), gold, seeds) as (settings, library, outcomes):
+    """Build a library from the articles and measure retrieval, citations, answers and abstention."""
+    if not gold.is_file():
+        raise NewsdeskError(f"{gold}: no such file; pass a question set such as seed_qa.jsonl")
+    sources = _qa_sources(gold, seeds, corpus)
+    with _temporary_library(settings_of(ctx), sources, keep) as (settings, library, outcomes):
         texts = {
             Path(o.item).name: (o.article_id, library.catalog.get(o.article_id).text)
             for o in outcomes
             if o.article_id
         }
         report = run_qa(Answerer(library, settings), load_gold(gold), texts, extractive)
+    if as_json:
+        console.print_json(json.dumps(qa_figures(report)))
+        return
     print_qa_report(report)
+
+
+def _qa_sources(gold: Path, seeds: Path | None, corpus: Path | None) -> list[Source]:
+    """The articles a question set is asked over: a JSON-lines corpus, or a folder of files."""
+    beside = gold.with_name(gold.name.replace("_qa.", "_corpus.")) if "_qa." in gold.name else None
+    corpus = corpus or (beside if seeds is None and beside is not None and beside.is_file() else None)
+    if corpus is not None:
+        if not corpus.is_file():
+            raise NewsdeskError(f"{corpus}: no such file; pass --corpus with a JSON-lines corpus")
+        return [TextSource(row["text"], row["doc"]) for row in load_gold(corpus)]
+    seeds_dir = seeds or gold.resolve().parent.parent / "seeds"
+    if not seeds_dir.is_dir():
+        raise NewsdeskError(f"need the articles folder {seeds_dir}: pass --seeds DIR or --corpus FILE")
+    return [seeds_dir]
 
 
 def run_qa(
@@ -166,13 +199,42 @@ def run_qa(
     return report
 
 
-def print_qa_report(report: QAReport) -> None:
-    """The four measures, then one line per question."""
+def qa_figures(report: QAReport) -> dict[str, Any]:
+    """The question-answering measures and one record per question, as plain data."""
     done, total = report.abstention
+    return {
+        "recall_at_5": round(report.recall_at_5, 4),
+        "citation_precision": round(report.citation_precision, 4),
+        "answer_recall": round(report.answer_recall, 4),
+        "abstention": [done, total],
+        "false_abstention": list(report.false_abstention),
+        "questions": [
+            {
+                "question": r.question,
+                "answerable": r.answerable,
+                "retrieved_support": r.retrieved_support,
+                "abstained": r.abstained,
+                "citations": [r.good_citations, r.citations],
+                "mentions": [r.mentioned, r.mentions],
+                "answer": r.answer,
+            }
+            for r in report.results
+        ],
+    }
+
+
+def print_qa_report(report: QAReport) -> None:
+    """The measures, then one line per question."""
+    done, total = report.abstention
+    declined, answerable = report.false_abstention
     console.print(f"retrieval recall@5   {report.recall_at_5:.3f}")
     console.print(f"citation precision   {report.citation_precision:.3f}")
     console.print(f"answer recall        {report.answer_recall:.3f}")
-    console.print(f"abstention           {done}/{total}")
+    console.print(f"abstention           {done}/{total}" + (f" ({done / total:.3f})" if total else ""))
+    console.print(
+        f"false abstention     {declined}/{answerable}"
+        + (f" ({declined / answerable:.3f})" if answerable else "")
+    )
     for r in report.results:
         mark = (
             "abstained"

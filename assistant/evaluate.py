@@ -225,6 +225,12 @@ class QAReport:
         rows = [r for r in self.results if not r.answerable]
         return sum(r.abstained for r in rows), len(rows)
 
+    @property
+    def false_abstention(self) -> tuple[int, int]:
+        """Answerable questions abstained on, out of all answerable questions."""
+        rows = self._answerable()
+        return sum(r.abstained for r in rows), len(rows)
+
 
 def support_spans(row: dict[str, Any], texts: dict[str, tuple[str, str]]) -> list[tuple[str, Span]]:
     """(article id, span) of every support evidence of a question, found in its document's text."""
