@@ -152,12 +152,13 @@ class IngestOutcome(Frozen):
 
 
 class Citation(Frozen):
-    """Citation [n] of an answer: the passage it points at, its article and a link to the exact words."""
+    """Citation [n] of an answer: its passage and cited sentence, its article, a link to the exact words."""
 
     n: int
     passage: Passage
     article: ArticleSummary
     url: str | None = None  # the article URL with a #:~:text= fragment for the cited words
+    sentence: Span | None = None  # the passage sentence the citing answer sentence rests on (article offsets)
 
 
 class AnswerSentence(Frozen):

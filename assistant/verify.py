@@ -3,8 +3,9 @@
 An answer (from the LLM or the extractive answerer) is split into sentences, each with the citation numbers
 it carries. A sentence passes only when every citation points at a retrieved passage and every figure it
 states (percent, money, basis points, multiples, plain numbers) occurs in at least one of its cited
-passages. Citations resolve to passages with a Text Fragment URL (``#:~:text=``) that opens the source at
-the cited words.
+passages. Citations resolve to passages and to the passage sentence the citing answer sentence quotes or
+(paraphrased) shares the most figures, then words, with; a Text Fragment URL (``#:~:text=``) opens the
+source at that sentence, or at the whole passage when there is none.
 
 Figures are found with hand-written regular expressions: no maintained library normalises financial
 figures as written in news prose ("3.5 per cent", "$650bn", "$359-381 billion", "(+1.83%)", "25 bps",
@@ -37,8 +38,10 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal
 
+from bm25s.stopwords import STOPWORDS_EN
+
 from assistant import knowledge
-from assistant.models import AnswerSentence, Citation, Passage, SearchHit
+from assistant.models import AnswerSentence, Citation, Passage, SearchHit, Span
 from assistant.text import sentences_by_line
 
 Unit = Literal["pct", "bp", "x", "usd", "eur", "gbp", "plain"]
@@ -406,31 +409,66 @@ def text_fragment_url(url: str | None, passage_text: str, quote: str | None = No
 
 
 def resolve_citations(answer_text: str, hits: Sequence[SearchHit]) -> tuple[Citation, ...]:
-    """Citations [1..len(hits)] used in the answer, in number order, each linked to the words it backs."""
+    """Citations [1..len(hits)] used in the answer, in number order, each with the sentence it rests on."""
     used = sorted(n for n in cited_numbers(answer_text) if 1 <= n <= len(hits))
-    return tuple(
-        Citation(
-            n=n,
-            passage=hits[n - 1].passage,
-            article=hits[n - 1].article,
-            url=text_fragment_url(
-                hits[n - 1].article.meta.url, hits[n - 1].passage.text, _quoted_sentence(answer_text, n, hits)
-            ),
-        )
-        for n in used
-    )
+    return tuple(_citation(n, hits[n - 1], cited_sentence(answer_text, n, hits[n - 1].passage)) for n in used)
 
 
-def _quoted_sentence(answer_text: str, n: int, hits: Sequence[SearchHit]) -> str | None:
-    """The first answer sentence citing [n], when it is quoted verbatim from that passage (extractive)."""
-    passage = hits[n - 1].passage.text
+def _citation(n: int, hit: SearchHit, sentence: Span | None) -> Citation:
+    """Citation [n] of hit, linked to the cited sentence (or to the whole passage when there is none)."""
+    at = hit.passage.span.start
+    quote = hit.passage.text[sentence.start - at : sentence.end - at] if sentence is not None else None
+    url = text_fragment_url(hit.article.meta.url, hit.passage.text, quote)
+    return Citation(n=n, passage=hit.passage, article=hit.article, url=url, sentence=sentence)
+
+
+def cited_sentence(answer_text: str, n: int, passage: Passage) -> Span | None:
+    """Article span of the passage words quoted, else rested on, by the first sentence citing [n] with any."""
     for sentence, cited in split_answer(answer_text):
         if n in cited:
-            plain = re.sub(r"\s*\[[\d,\s\-–and]+\]", "", sentence).strip()
-            plain = plain[:-1] if plain.endswith(".") and plain[:-1] in passage else plain
-            if plain and plain in passage:
-                return plain
+            local = _quoted(_unmarked(sentence), passage.text) or _closest(_unmarked(sentence), passage.text)
+            if local:
+                return Span(start=passage.span.start + local[0], end=passage.span.start + local[1])
     return None
+
+
+def _unmarked(sentence: str) -> str:
+    """An answer sentence without its citation markers."""
+    return re.sub(rf"\s*{_MARKER_BODY}", "", sentence).strip()
+
+
+def _quoted(plain: str, passage: str) -> tuple[int, int] | None:
+    """Where plain sits verbatim in the passage (with its final stop when the passage has it), or None."""
+    for quote in (plain, plain[:-1] if plain.endswith(".") else ""):
+        if quote and quote in passage:
+            return passage.index(quote), passage.index(quote) + len(quote)
+    return None
+
+
+_WORD = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?")
+_MIN_SHARED_WORDS = 2  # without a shared figure, a passage sentence must share this many content words
+
+
+def _content_words(text: str) -> set[str]:
+    """Lower-cased words longer than two letters, BM25's stop words dropped, plurals folded crudely."""
+    words = {w.casefold() for w in _WORD.findall(text)} - set(STOPWORDS_EN)
+    return {w[:-1] if len(w) > 4 and w.endswith("s") else w for w in words if len(w) > 2}
+
+
+def _overlap(claim: str, sentence: str) -> tuple[int, int]:
+    """(figures of the claim the sentence supports, content words they share)."""
+    figures = sum(number_supported(f, sentence) for f in numbers_in(claim))
+    return figures, len(_content_words(claim) & _content_words(sentence))
+
+
+def _closest(claim: str, passage: str) -> tuple[int, int] | None:
+    """The passage sentence sharing the most figures, then content words, with claim; None when none does."""
+    spans = [_stripped(passage, a, b) for line in sentences_by_line(passage).values() for a, b in line]
+    scored = [(_overlap(claim, passage[a:b]), (a, b)) for a, b in spans if a < b]
+    if not scored:
+        return None
+    (figures, words), span = max(scored, key=lambda item: item[0])
+    return span if figures or words >= _MIN_SHARED_WORDS else None
 
 
 def renumber(answer_text: str, used: Iterable[int]) -> tuple[str, dict[int, int]]:

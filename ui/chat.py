@@ -11,7 +11,7 @@ from assistant.errors import NewsdeskError
 from assistant.facts import Fact
 from assistant.models import Answer, ArticleSummary, Citation
 from ui import state
-from ui.render import highlight, inert, label, published, safe_url, with_chips
+from ui.render import highlight, highlight_sentence, inert, label, published, safe_url, with_chips
 
 MESSAGES = "messages"
 PENDING = "pending_question"
@@ -31,12 +31,15 @@ def _source_line(c: Citation) -> str:
 
 
 def _citation(c: Citation) -> None:
-    """One source line, expandable to the passage in its article with the span highlighted."""
+    """One source line, expandable to the passage in its article, its cited sentence highlighted strongly."""
     with st.expander(label(_source_line(c))):
         st.markdown(_meta_line(c.article), unsafe_allow_html=True)
         text = state.library().catalog.get(c.article.id).text
         span = c.passage.span
-        st.markdown(highlight(text, span.start, span.end), unsafe_allow_html=True)
+        if c.sentence is None:
+            st.markdown(highlight(text, span.start, span.end), unsafe_allow_html=True)
+        else:
+            st.markdown(highlight_sentence(text, span, c.sentence), unsafe_allow_html=True)
         url = safe_url(c.url)
         if url:
             st.link_button("Open the cited words in the original article", url)

@@ -6,7 +6,7 @@ import html
 import re
 from datetime import date
 
-from assistant.models import ArticleMeta
+from assistant.models import ArticleMeta, Span
 
 _ENTITIES = {c: html.escape(c, quote=True) for c in "&<>\"'"} | {
     c: f"&#{ord(c)};" for c in "\\`*_{}[]()#|~$:"
@@ -17,6 +17,7 @@ _CHIP = (
     '">{n}</span>'
 )
 _MARK = '<mark style="background:#ffe58a;padding:0 .1em">'
+_PALE = '<span style="background:#fff7d6">'
 
 
 def inert(text: str) -> str:
@@ -37,6 +38,23 @@ def highlight(text: str, start: int, end: int, window: int = 600) -> str:
     after = text[end:hi] + (" …" if hi < len(text) else "")
     body = f"{block(before)}{_MARK}{block(text[start:end])}</mark>{block(after)}"
     return f'<div style="line-height:1.6">{body}</div>'
+
+
+def highlight_sentence(text: str, passage: Span, sentence: Span, window: int = 600) -> str:
+    """The text around the passage, lightly marked, with its cited sentence marked strongly; all escaped."""
+    lo, hi = max(0, passage.start - window), min(len(text), passage.end + window)
+    s0 = min(max(sentence.start, passage.start), passage.end)
+    s1 = min(max(sentence.end, s0), passage.end)
+    before = ("… " if lo else "") + text[lo : passage.start]
+    after = text[passage.end : hi] + (" …" if hi < len(text) else "")
+    strong = f"{_MARK}{block(text[s0:s1])}</mark>"
+    body = _pale(text[passage.start : s0]) + strong + _pale(text[s1 : passage.end])
+    return f'<div style="line-height:1.6">{block(before)}{body}{block(after)}</div>'
+
+
+def _pale(text: str) -> str:
+    """Inert text on the pale passage background (nothing for empty text)."""
+    return f"{_PALE}{block(text)}</span>" if text else ""
 
 
 def with_chips(answer_text: str, sources: dict[int, str] | None = None) -> str:
