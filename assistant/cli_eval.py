@@ -181,7 +181,7 @@ def run_qa(
     report = QAReport()
     for row in rows:
         supports = support_spans(row, texts)
-        top5 = answerer.retriever.retrieve(row["question"], 5).hits
+        top5 = answerer.retriever.retrieve(answerer.retriever.read(row["question"]), 5).hits
         answer = answerer.ask(row["question"], extractive=extractive)
         result = QuestionResult(
             row["question"], bool(row["answerable"]), abstained=answer.abstained, answer=answer.text

@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 _WS = re.compile(r"\s+")
 
@@ -181,3 +181,4 @@ class Answer(Frozen):
     mode: Literal["extractive", "llm"] = "extractive"
     closest: tuple[ArticleSummary, ...] = ()  # offered when the library does not cover the question
     notes: tuple[str, ...] = ()
+    frame: dict[str, Any] = Field(default_factory=dict)  # how the question was read (assistant.question)

@@ -10,6 +10,7 @@ hand-written and small on purpose, like the names tables.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -70,9 +71,12 @@ class Concept:
     names: tuple[str, ...] = ()
     terms: tuple[str, ...] = ()
     specific: bool = False  # a named index, company, group, asset or bank (not a general word)
+    open: bool = False  # a proper name the knowledge files do not know ("CarMax"), matched loosely
 
     def found_in(self, text: str) -> bool:
         """True when text names this concept: the phrase, a synonym, a canonical name or an alias."""
+        if self.open:
+            return bool(_open_finder(self.phrase).search(text))
         return bool(_finder((self.phrase, *self.terms, *_aliases(self.names))).search(text))
 
 
@@ -114,6 +118,28 @@ def _finder(words: tuple[str, ...]) -> re.Pattern[str]:
     if folded:
         parts.append(f"(?i:{'|'.join(folded)})")
     return re.compile("|".join(parts) or r"(?!x)x")
+
+
+@lru_cache(maxsize=512)
+def _open_finder(phrase: str) -> re.Pattern[str]:
+    """A proper name with its last word's ending free ("Philippine" finds "Philippines", "Italy" "Italian");
+    words of up to five capitals keep their case ("AMD"), others match without it."""
+    words = phrase.split()
+    if len(words) == 1 and phrase.isupper() and phrase.isalpha() and 2 <= len(phrase) <= 5:
+        # an acronym also finds the capitalised words it abbreviates ("IMF": International Monetary Fund)
+        spelled = r"\s+(?:(?:of|and|the|for|de)\s+)?".join(f"{c}[a-z]+" for c in phrase)
+        return re.compile(rf"(?<!\w)(?:{re.escape(phrase)}(?:'?s)?|{spelled})(?!\w)")
+    parts = []
+    for n, word in enumerate(words):
+        last = n == len(words) - 1
+        if word.isupper() and len(word) <= 5:
+            parts.append(re.escape(word) + (r"(?:'?s)?" if last else ""))
+        elif last and len(word) >= 5 and word.isalpha():
+            stem = word[:-1] if word.endswith("s") else word[: max(4, len(word) - 2)]
+            parts.append(f"(?i:{re.escape(stem)})" + r"[\w'’]*")
+        else:
+            parts.append(f"(?i:{re.escape(word)})")
+    return re.compile(r"(?<!\w)" + r"[\s-]+".join(parts) + r"(?!\w)")
 
 
 def _table_concepts(question: str) -> tuple[list[Concept], list[tuple[int, int]]]:
@@ -186,8 +212,9 @@ def _lowercase_concepts(question: str, taken: list[tuple[int, int]]) -> list[Con
     return found
 
 
-def concepts(question: str) -> list[Concept]:
-    """Every concept the question names: vocabulary rules, names-table entities, tickers, lower-case names."""
+def named(question: str) -> tuple[list[Concept], list[tuple[int, int]]]:
+    """Every concept the question names (vocabulary rules, names-table entities, tickers, lower-case names),
+    with the spans of the question they cover."""
     found, taken = _table_concepts(question)
     for mention in Lexicon().mentions(question):
         if not _inside((mention.start, mention.end), taken):
@@ -198,13 +225,22 @@ def concepts(question: str) -> list[Concept]:
     unique: dict[tuple[str, ...], Concept] = {}
     for concept in found:
         unique.setdefault(concept.names or (concept.phrase.casefold(),), concept)
-    return list(unique.values())
+    return list(unique.values()), taken
+
+
+def concepts(question: str) -> list[Concept]:
+    """Every concept the question names."""
+    return named(question)[0]
+
+
+def search_text(question: str, found: Sequence[Concept]) -> str:
+    """The question with the concepts' synonyms it does not already contain appended."""
+    extra = [t for c in found for t in c.terms if not _finder((t,)).search(question)]
+    return " ".join([question.strip(), *dict.fromkeys(extra)])
 
 
 def expand(question: str) -> ExpandedQuery:
     """The question with the vocabulary's synonyms appended, and the canonical entities it names."""
     found = concepts(question)
-    extra = [t for c in found for t in c.terms if not _finder((t,)).search(question)]
-    text = " ".join([question.strip(), *dict.fromkeys(extra)])
     entities = list(dict.fromkeys(n for c in found for n in c.names))
-    return ExpandedQuery(text=text, entities=entities, concepts=tuple(found))
+    return ExpandedQuery(text=search_text(question, found), entities=entities, concepts=tuple(found))

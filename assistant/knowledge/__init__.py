@@ -25,12 +25,16 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from assistant.knowledge.models import (
+    AttributeRow,
     Calendar,
     EntityFile,
     EntityRow,
     FirmFile,
     FirmRow,
+    FormRow,
     Numbers,
+    QuestionsFile,
+    QuestionWords,
     RowIn,
     VerbRow,
     VerbsFile,
@@ -42,13 +46,16 @@ __all__ = [
     "DATA_DIR",
     "ENTITY_TOPICS",
     "OTHER_FILES",
+    "AttributeRow",
     "Calendar",
     "EntityRow",
     "FirmRow",
+    "FormRow",
     "KnowledgeError",
     "Numbers",
     "VerbRow",
     "VocabularyRule",
+    "attributes",
     "by_code",
     "calendar",
     "check",
@@ -58,6 +65,8 @@ __all__ = [
     "instrument_by_code",
     "instruments",
     "numbers",
+    "question_forms",
+    "question_words",
     "verbs",
     "vocabulary",
 ]
@@ -76,7 +85,7 @@ ENTITY_TOPICS = (
     "currencies",
     "bonds",
 )
-OTHER_FILES = ("firms", "vocabulary", "numbers", "calendar", "verbs")
+OTHER_FILES = ("firms", "vocabulary", "questions", "numbers", "calendar", "verbs")
 
 _M = TypeVar("_M", bound=BaseModel)
 
@@ -291,6 +300,27 @@ def vocabulary(data_dir: Path | str | None = None) -> tuple[VocabularyRule, ...]
     return _vocabulary(_folder(data_dir))
 
 
+@cache
+def _questions(folder: Path) -> QuestionsFile:
+    """questions.toml (assistant.question checks the attributes' kinds against the fact registry)."""
+    return _load(QuestionsFile, folder / "questions.toml")
+
+
+def question_forms(data_dir: Path | str | None = None) -> tuple[FormRow, ...]:
+    """Question shapes in order: the first that matches gives the answer type and the expected figure."""
+    return _questions(_folder(data_dir)).form
+
+
+def question_words(data_dir: Path | str | None = None) -> QuestionWords:
+    """Capitalised question words that name nothing, and place words used as adjectives."""
+    return _questions(_folder(data_dir)).words
+
+
+def attributes(data_dir: Path | str | None = None) -> tuple[AttributeRow, ...]:
+    """What questions ask about an entity, in order: question words, article words, kinds, figure."""
+    return _questions(_folder(data_dir)).attribute
+
+
 # ---------------------------------------------------------------------------- numbers, calendar, verbs
 
 
@@ -337,6 +367,7 @@ def check(data_dir: Path | str | None = None) -> None:
     by_code(folder)
     firms(folder)
     vocabulary(folder)
+    attributes(folder)
     numbers(folder)
     calendar(folder)
     verbs(folder)

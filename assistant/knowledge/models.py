@@ -111,6 +111,74 @@ class VocabularyFile(Strict):
     rule: tuple[VocabularyRule, ...]
 
 
+# ---------------------------------------------------------------------------------------- questions
+
+AnswerType = Literal["figure", "cause", "who", "comparison", "list", "day", "quote", "general"]
+Expects = Literal["money", "pct", "count", "level", "move", "amount", "any", "none"]
+
+
+def _regex(pattern: str) -> str:
+    """The pattern, when it is a valid regular expression."""
+    try:
+        re.compile(pattern)
+    except re.error as err:
+        raise ValueError(f"not a regular expression: {err}") from None
+    return pattern
+
+
+class FormRow(Strict):
+    """A question shape: its pattern, the answer type it asks for and the figure an answer states."""
+
+    pattern: Text
+    type: AnswerType
+    expects: Expects = "any"
+
+    @field_validator("pattern")
+    @classmethod
+    def _pattern(cls, pattern: str) -> str:
+        """The pattern must compile."""
+        return _regex(pattern)
+
+
+class AttributeRow(Strict):
+    """Something asked about an entity: how questions say it, how articles say it, its kinds and figure."""
+
+    name: Text
+    ask: Text
+    terms: tuple[Text, ...]
+    kinds: tuple[Text, ...] = ()
+    expects: Expects = "any"
+    counts: Text | None = None  # for counted attributes: what a count must be followed by ("jobs")
+    context: bool = False
+
+    @field_validator("ask")
+    @classmethod
+    def _ask(cls, pattern: str) -> str:
+        """The question pattern must compile."""
+        return _regex(pattern)
+
+    @field_validator("terms")
+    @classmethod
+    def _terms(cls, patterns: tuple[str, ...]) -> tuple[str, ...]:
+        """Every text pattern must compile."""
+        return tuple(_regex(p) for p in patterns)
+
+
+class QuestionWords(Strict):
+    """Capitalised words of questions that are not names, and place words used as adjectives."""
+
+    capitals: tuple[Text, ...] = ()  # "CEO", "GDP", "Q3": written in capitals, name no thing
+    places: tuple[Text, ...] = ()  # "U.S.", "UK": before a noun they say where, not what
+
+
+class QuestionsFile(Strict):
+    """questions.toml: question forms in order, attributes in order of precedence, plain words."""
+
+    form: tuple[FormRow, ...]
+    attribute: tuple[AttributeRow, ...]
+    words: QuestionWords = QuestionWords()
+
+
 # ---------------------------------------------------------------------------- numbers, calendar, verbs
 
 

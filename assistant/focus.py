@@ -1,0 +1,176 @@
+"""Answerability: does a candidate answer cover the question's focus, before verification checks its figures?
+
+Verification proves that an answer's numbers are in its cited passages; it cannot tell that a passage is
+about something else.  `coverage` asks what the question frame says an answer must hold:
+
+- every named thing the question is about (an alias, a member or, for a proper name the knowledge files
+  do not know, the name itself) in the cited passages;
+- the asked attribute (revenue, a dividend, a share move ...) in the words articles use for it, in an
+  answer sentence;
+- for a figure question, a figure of the expected kind (percent, money, a count, a level, a move) in a
+  sentence that names the attribute, and not one that belongs to a fact of another kind (a share move's
+  "7%" does not state a gross margin);
+- for a "who" question, a name the question does not already give.
+
+When the answer falls short, `why_not` says so in the analyst's terms ("The library mentions Acme, but no
+article gives its dividend.").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.facts import MOVE_KINDS, Fact
+from assistant.knowledge.models import Expects
+from assistant.models import Span
+from assistant.question import Question
+from assistant.verify import NumberMention, numbers_in
+
+_CURRENCY_WORD = re.compile(r"\s*(?:pounds?|euros?|yen|yuan|francs?|rupees?|won|dollars?|crowns?)\b", re.I)
+_POINTS = re.compile(r"\s*(?:index\s+)?points?\b|\s*pts\b", re.I)
+_PERSON = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-z][\w'’-]+\b")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One answer sentence with its cited passage, where it sits in the article (if known) and its facts."""
+
+    sentence: str
+    passage: str
+    start: int | None = None  # article offset of the sentence, None for a paraphrase (LLM)
+    facts: tuple[Fact, ...] = ()  # facts whose evidence overlaps the passage
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What an answer covers of the question's focus."""
+
+    missing: tuple[str, ...] = ()  # named things no cited passage names
+    attribute: bool = True  # the asked attribute is named in an answer sentence (or nothing is asked)
+    figure: bool = True  # a figure of the expected kind is stated for it (or none is expected)
+    person: bool = True  # a "who" answer names someone the question does not
+
+    @property
+    def ok(self) -> bool:
+        """True when the answer covers the whole focus."""
+        return not self.missing and self.attribute and self.figure and self.person
+
+
+def fits(mention: NumberMention, text: str, expects: Expects) -> bool:
+    """True when a figure is of the expected kind (money, percent, a count, a level or a move)."""
+    after = text[mention.end :]
+    if expects == "pct":
+        return mention.unit == "pct"
+    if expects == "money":
+        return mention.unit in ("usd", "eur", "gbp") or bool(_CURRENCY_WORD.match(after))
+    if expects == "count":
+        return mention.unit == "plain"
+    if expects == "level":
+        return mention.unit != "bp"
+    if expects == "amount":
+        return True
+    if expects == "move":
+        return mention.unit in ("pct", "bp") or bool(_POINTS.match(after))
+    return True
+
+
+def _family(kind: str) -> str:
+    """Moves and price levels are one family (a price is where a move ends); every other kind its own."""
+    return "market" if kind == "price_level" or kind in MOVE_KINDS else kind
+
+
+def _claimed(mention: NumberMention, item: Evidence, kinds: Sequence[str]) -> bool:
+    """True when the figure lies in the evidence of a fact of another family than the kinds asked."""
+    if item.start is None or not kinds:
+        return False
+    asked = {_family(k) for k in kinds}
+    at = Span(start=item.start + mention.start, end=item.start + mention.end)
+    return any(_family(f.kind) not in asked and f.span.overlaps(at) for f in item.facts)
+
+
+def states_figure(q: Question, item: Evidence) -> bool:
+    """True when the sentence states a figure of the expected kind that is not another fact's (a count
+    followed by what it counts: "3,700 jobs", not "a 60-day notice")."""
+    kinds = q.focus.kinds if q.focus is not None else q.kinds
+    return any(
+        fits(m, item.sentence, q.expects)
+        and not _claimed(m, item, kinds)
+        and (q.expects != "count" or _counts(q, item.sentence[m.end : m.end + 40]))
+        for m in numbers_in(item.sentence)
+    )
+
+
+def _counts(q: Question, after: str) -> bool:
+    """True when the words right after a count name what the question counts (if it says)."""
+    if q.focus is None or not q.focus.counts:
+        return True
+    return bool(re.search(q.focus.counts, re.split(r"[,;.]", after)[0], re.IGNORECASE))
+
+
+def _names_attribute(q: Question, item: Evidence) -> bool:
+    """True when the sentence names the asked attribute (always, when the question asks none)."""
+    return q.focus is None or q.focus.found_in(item.sentence)
+
+
+def _new_person(q: Question, items: Sequence[Evidence]) -> bool:
+    """True when an answer sentence naming the attribute names a person the question does not."""
+    given = {c.phrase.casefold() for c in q.entities}
+    for item in items:
+        if not _names_attribute(q, item):
+            continue
+        people = [m.group(0) for m in _PERSON.finditer(item.sentence)]
+        if any(p.casefold() not in given and p not in q.text for p in people):
+            return True
+    return False
+
+
+def coverage(q: Question, items: Sequence[Evidence]) -> Coverage:
+    """How far the answer's sentences and passages cover the question's named things, attribute and figure."""
+    passages = [i.passage for i in items]
+    missing = tuple(c.phrase for c in q.required if not any(c.found_in(p) for p in passages))
+    attribute = any(_names_attribute(q, i) for i in items) or (
+        q.answer_type not in ("figure", "comparison", "who", "list")
+        and q.focus is not None
+        and any(q.focus.found_in(i.passage) for i in items)
+    )
+    wants_figure = q.answer_type in ("figure", "comparison") and q.expects not in ("none",)
+    figure = not wants_figure or any(_names_attribute(q, i) and states_figure(q, i) for i in items)
+    person = q.answer_type != "who" or _new_person(q, items)
+    return Coverage(missing=missing, attribute=attribute, figure=figure, person=person)
+
+
+def why_not(q: Question, found: Coverage, mentioned: Sequence[str]) -> str:
+    """The abstention in the analyst's terms: what the library mentions, and what no article gives."""
+    absent = [c.phrase for c in q.required if c.phrase not in mentioned]
+    if absent:
+        return f"The library does not mention {_listed(absent)}."
+    subject = _listed(list(mentioned)) if mentioned else "this"
+    asked = q.focus.name if q.focus is not None else _expected_words(q)
+    when = f" for {q.window.text}" if q.window is not None and q.window.text else ""
+    if not found.person:
+        return f"The library mentions {subject}, but no article names who ({asked})."
+    return f"The library mentions {subject}, but no article gives {_its(mentioned)}{asked}{when}."
+
+
+def _its(mentioned: Sequence[str]) -> str:
+    """ "its " for one named thing, "their " for several, nothing without one."""
+    return "" if not mentioned else "its " if len(mentioned) == 1 else "their "
+
+
+def _expected_words(q: Question) -> str:
+    """The figure asked for in words."""
+    return {
+        "pct": "percentage asked for",
+        "money": "amount asked for",
+        "count": "number asked for",
+        "level": "level asked for",
+        "move": "move asked for",
+    }.get(q.expects, "answer to this question")
+
+
+def _listed(names: Sequence[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    names = list(dict.fromkeys(names))
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
