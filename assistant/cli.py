@@ -22,6 +22,7 @@ from assistant.errors import NewsdeskError
 from assistant.extraction.run import make_extraction
 from assistant.facts import FACT_KINDS, FACT_LIST_ADAPTER, Fact, describe
 from assistant.models import Answer, ArticleMeta, SearchHit
+from assistant.question import Question
 from assistant.search import Searcher
 from assistant.settings import Settings
 from ingest.pipeline import Source, TextSource
@@ -356,7 +357,12 @@ def ask(
         str | None, typer.Option(help="Only articles published on or before YYYY-MM-DD.")
     ] = None,
     extractive: Annotated[bool, typer.Option("--extractive", help="Answer without an LLM.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the Answer as JSON.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the Answer (with the question frame) as JSON.")
+    ] = False,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="First show how the question was read (its frame).")
+    ] = False,
 ) -> None:
     """Answer a question from the library with numbered, verified citations."""
     settings = settings_of(ctx)
@@ -371,7 +377,17 @@ def ask(
         return
     if streamed:
         console.print("\n")
+    if explain and answer.frame:
+        print_frame(Question.model_validate(answer.frame))
     print_answer(answer)
+
+
+def print_frame(q: Question) -> None:
+    """How the question was read: answer type, expected figure, entities, attribute, days, kinds."""
+    table = Table(show_header=False, box=None, title="[bold]question frame[/]", title_justify="left")
+    for name, value in q.explain():
+        table.add_row(f"[dim]{name}[/]", escape(value))
+    console.print(table)
 
 
 def print_answer(answer: Answer) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import tomllib
 from collections import defaultdict
@@ -153,7 +154,7 @@ def test_references_to_companies_are_checked(data: Path) -> None:
 
 def test_vocabulary_names_and_patterns_are_checked(data: Path) -> None:
     append(data / "vocabulary.toml", "[[rule]]\npattern = '\\bsmall(\\b'\n")
-    with pytest.raises(KnowledgeError, match=r"vocabulary\.toml: rule 20 .*not a regular expression"):
+    with pytest.raises(KnowledgeError, match=r"vocabulary\.toml: rule \d+ .*not a regular expression"):
         knowledge.vocabulary(data)
 
 
@@ -308,7 +309,8 @@ def test_verification_ignores_digits_of_index_names(name: str) -> None:
 
 
 def test_vocabulary_rules_come_from_the_data() -> None:
-    assert len(RULES) == len(knowledge.vocabulary()) == 19
+    written = re.findall(r"^\[\[rule\]\]", (knowledge.DATA_DIR / "vocabulary.toml").read_text("utf-8"), re.M)
+    assert len(RULES) == len(knowledge.vocabulary()) == len(written) >= 19
     assert set(MAG7) == {"Alphabet", "Amazon", "Apple", "Meta Platforms", "Microsoft", "Nvidia", "Tesla"}
     assert expand("How did small caps do?").entities == ["Russell 2000"]
     hyperscalers = expand("What do hyperscalers spend?")

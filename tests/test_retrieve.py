@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from assistant.facts import IndexMove
-from assistant.retrieve import DateWindow, Retrieval, Retriever, parse_question_dates
+from assistant.question import DateWindow, parse_question_dates
+from assistant.retrieve import Retrieval, Retriever
 from assistant.settings import Settings
 from assistant.vocabulary import MAG7, expand
 from ingest.pipeline import Ingestor

@@ -124,7 +124,7 @@ class Question(Frozen):
             ("expects", self.expects),
             ("entities", "; ".join(names) or "none"),
             ("attribute", self.focus.name if self.focus else "none"),
-            ("context", ", ".join(a.name for a in self.attributes if a is not self.focus) or "none"),
+            ("context", ", ".join(a.name for a in self.attributes if a != self.focus) or "none"),
             ("days", window),
             ("fact kinds", ", ".join(self.kinds) or "any"),
             ("search", self.query),
