@@ -154,3 +154,19 @@ def test_empty_cited_sentences_do_not_count(sample: tuple[Settings, Library], ll
     answer = _llm_answerer(sample, llm_server).ask(DEMO)
     assert answer.abstained
     assert any("states nothing" in note for note in answer.notes)
+
+
+def test_llm_near_miss_becomes_an_abstention(sample: tuple[Settings, Library], llm_server: LLMServer) -> None:
+    """A model that answers a near miss anyway with a cited, verifiable sentence about something else
+    (the company's spending, asked for its dividend) is overruled: the user hears what no article gives."""
+    question = "What dividend did Microsoft propose?"
+    answerer = _llm_answerer(sample, llm_server)
+    passage = answerer.retriever.retrieve(answerer.retriever.read(question), 5).hits[0].passage.text
+    assert "Microsoft" in passage and "dividend" not in passage.casefold()
+    sentence = next(s for s in re.split(r"(?<=\.)\s+", passage) if re.search(r"\d", s) and "Microsoft" in s)
+    llm_server.reply(f"{sentence.rstrip('.')} [1].")
+    answer = answerer.ask(question)
+    assert answer.mode == "llm" and answer.abstained
+    assert "Microsoft" in answer.text and "dividend" in answer.text
+    assert answer.frame["focus"]["name"] == "dividend"
+    assert "How the question was read" in llm_server.requests[0].prompt
