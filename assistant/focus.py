@@ -30,7 +30,14 @@ from assistant.verify import NumberMention, numbers_in
 
 _CURRENCY_WORD = re.compile(r"\s*(?:pounds?|euros?|yen|yuan|francs?|rupees?|won|dollars?|crowns?)\b", re.I)
 _POINTS = re.compile(r"\s*(?:index\s+)?points?\b|\s*pts\b", re.I)
-_PERSON = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-z][\w'’-]+\b")
+# a capitalised word that starts a sentence or a phrase, not a name ("On Monday", "The Federal Reserve")
+_NOT_FIRST_NAME = (
+    r"(?:A|An|The|On|In|At|By|For|From|To|Of|After|Before|During|Since|Until|As|And|But|Or|When|While|"
+    r"This|That|Last|Next|Late|Early)\b"
+)
+_PERSON = re.compile(rf"\b(?!{_NOT_FIRST_NAME})[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-z][\w'’-]+\b")
+# a window phrase that already says how it relates ("in March", "on Tuesday", "since January")
+_PREPOSITION = re.compile(r"(?:in|on|at|since|during|from|between|before|after|until|by|over)\s", re.I)
 
 
 @dataclass(frozen=True)
@@ -148,10 +155,15 @@ def why_not(q: Question, found: Coverage, mentioned: Sequence[str]) -> str:
         return f"The library does not mention {_listed(absent)}."
     subject = _listed(list(mentioned)) if mentioned else "this"
     asked = q.focus.name if q.focus is not None else _expected_words(q)
-    when = f" for {q.window.text}" if q.window is not None and q.window.text else ""
+    when = _when(q.window.text) if q.window is not None and q.window.text else ""
     if not found.person:
         return f"The library mentions {subject}, but no article names who ({asked})."
     return f"The library mentions {subject}, but no article gives {_its(mentioned)}{asked}{when}."
+
+
+def _when(text: str) -> str:
+    """ " in March", " on Tuesday", " for last week": the question's days after what no article gives."""
+    return f" {text}" if _PREPOSITION.match(text) else f" for {text}"
 
 
 def _its(mentioned: Sequence[str]) -> str:
