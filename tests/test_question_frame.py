@@ -67,12 +67,6 @@ def test_how_many_asks_for_a_count() -> None:
     assert laid_off.expects == "count" and laid_off.focus.counts
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="questions.toml: the layoffs attribute's `ask` does not match 'how many jobs ... cut', "
-    "so the question has no focus (and no counted noun)",
-)
 def test_how_many_jobs_cut_focuses_on_layoffs() -> None:
     q = parse_question("How many jobs did Zorblax cut?", ANCHOR)
     assert q.focus is not None and q.focus.name == "layoffs"
@@ -204,12 +198,6 @@ def test_explain_lists_the_fields() -> None:
     assert known["days"] == "none"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="Question.explain labels every concept without canonical names '(proper name)', so an "
-    "instrument of the knowledge files (currencies.toml's Sterling) reads as an unknown name",
-)
 def test_explain_does_not_call_an_instrument_a_proper_name() -> None:
     known = dict(parse_question("Why did sterling weaken?", ANCHOR).explain())
     assert known["entities"].startswith("sterling") and "proper name" not in known["entities"]
@@ -294,12 +282,6 @@ def test_a_count_needs_the_counted_noun() -> None:
     assert why_not(q, coverage(q, [notice]), ["Quillon Dynamics"]).endswith("gives its layoffs.")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="'How many jobs did X cut?' has no focus (questions.toml layoffs `ask`), so any plain number "
-    "counts: the 30-day notice passes as a count of jobs",
-)
 def test_a_count_of_jobs_is_not_a_notice_period() -> None:
     q = parse_question("How many jobs did Quillon Dynamics cut?", ANCHOR)
     notice = _sentence(

@@ -116,9 +116,7 @@ class Question(Frozen):
     def explain(self) -> list[tuple[str, str]]:
         """The frame as (field, value) lines for `ask --explain`."""
         window = f"{self.window.start} to {self.window.end} ({self.window.text})" if self.window else "none"
-        names = [
-            c.phrase + (f" = {', '.join(c.names)}" if c.names else " (proper name)") for c in self.entities
-        ]
+        names = [c.phrase + _named_as(c) for c in self.entities]
         return [
             ("answer type", self.answer_type),
             ("expects", self.expects),
@@ -129,6 +127,13 @@ class Question(Frozen):
             ("fact kinds", ", ".join(self.kinds) or "any"),
             ("search", self.query),
         ]
+
+
+def _named_as(concept: Concept) -> str:
+    """How an entity of the frame was recognised, for explain()."""
+    if concept.names:
+        return f" = {', '.join(concept.names)}"
+    return " (proper name)" if concept.open else " (knowledge files)"
 
 
 @lru_cache(maxsize=1024)
