@@ -25,7 +25,7 @@ from assistant.facts import Fact, MoveFact, describe
 from assistant.focus import Evidence, states_figure
 from assistant.models import SearchHit
 from assistant.question import Question
-from assistant.retrieve import Retrieval, canonical
+from assistant.retrieve import Retrieval, canonical, entity_names
 from assistant.text import sentences_by_line
 from assistant.verify import numbers_in
 from vectorstore.embeddings import Embedder
@@ -104,22 +104,17 @@ def _bigrams(text: str) -> set[tuple[str, str]]:
     return set(itertools.pairwise(words))
 
 
-def _names(q: Question) -> set[str]:
-    """Case-folded canonical and proper names of the question's things."""
-    return {n.casefold() for n in q.canonical} | {c.phrase.casefold() for c in q.entities if c.open}
-
-
 def own_fact(q: Question, fact: Fact) -> bool:
     """True for a fact of an asked kind whose subject is a named thing itself (not a group holding it)."""
     subject = {fact.subject.casefold(), canonical(fact.subject).casefold()}
-    return (not q.kinds or fact.kind in q.kinds) and bool(subject & _names(q))
+    return (not q.kinds or fact.kind in q.kinds) and bool(subject & entity_names(q))
 
 
 def _group_only(q: Question, facts: Sequence[Fact]) -> bool:
     """True when the sentence's facts of an asked kind are a group's that holds a named member."""
     asked = [f for f in facts if not q.kinds or f.kind in q.kinds]
     members = {m.casefold() for f in asked for m in getattr(f, "members", ())}
-    return bool(asked) and bool(members & _names(q)) and not any(own_fact(q, f) for f in asked)
+    return bool(asked) and bool(members & entity_names(q)) and not any(own_fact(q, f) for f in asked)
 
 
 def covers(q: Question, item: Evidence, facts: Sequence[Fact]) -> bool:
