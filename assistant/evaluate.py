@@ -247,8 +247,12 @@ def hits_support(article_id: str, span: Span, supports: list[tuple[str, Span]]) 
 
 
 def mentioned(answer: str, must: str) -> bool:
-    """A must_mention string is present (case-insensitive, straight and curly apostrophes alike)."""
+    """A must_mention string is present (case-insensitive, straight and curly apostrophes alike).
+
+    The answer "contains" the string (eval README): it starts at a word's start ("1%" is not in "11%"), and
+    a figure ends where its digits end ("7" is not in "75"), but a word may go on ("Russia" is in
+    "Russian")."""
     norm = lambda s: s.casefold().replace("’", "'")  # noqa: E731
     left = r"\b" if must[:1].isalnum() else ""
-    right = r"\b" if must[-1:].isalnum() else ""
+    right = r"(?!\d|[.,]\d)" if must[-1:].isdigit() else ""
     return re.search(left + re.escape(norm(must)) + right, norm(answer)) is not None

@@ -18,9 +18,11 @@ import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
+from assistant import knowledge
 from assistant.facts import Fact, MoveFact, describe
 from assistant.focus import Evidence, states_figure
 from assistant.models import SearchHit
@@ -40,13 +42,6 @@ _STOP = frozenset((
     "also", "just", "said", "says",
 ))
 # fmt: on
-_CAUSE = re.compile(
-    r"\b(?:because|as investors|as traders|amid|after|driven by|due to|on (?:worries|concerns|fears|hopes)|"
-    r"reflect\w*|concern\w*|worr\w+|fear\w*|doubt\w*|question\w*|rotat\w+|prompt\w*|led to|spurred|"
-    r"fuel\w*|weigh\w*|so that|therefore|which is why|reason\w*|catalyst\w*|sentiment|following|"
-    r"on (?:news|reports?|expectations?|bets?|data)|thanks to|blam\w+|hit by|hurt by|boosted by)\b",
-    re.IGNORECASE,
-)
 _FOCUSED = ("figure", "comparison", "list", "who")  # answer types led by a sentence covering the focus
 REFERENCE = re.compile(r"\s*(?:\[\d{1,3}\])+")  # an article's own reference markers, e.g. "[3][4]"
 _BULLET = re.compile(r"^[•·\-–*]\s*")
@@ -69,11 +64,30 @@ class Candidate:
     evidence: Evidence  # the sentence with its passage and facts, for the focus checks
     covers: bool = False  # names the required things (passage), the attribute and a fitting figure
     own_fact: bool = False  # states a stored fact of an asked kind about a named thing itself
+    states: bool = False  # states a stored fact of an asked kind
+
+
+@lru_cache(maxsize=1)
+def _cause() -> re.Pattern[str]:
+    """Words by which a sentence states a cause ("due to", "hurt by"), from questions.toml."""
+    return re.compile(r"\b(?:" + "|".join(knowledge.question_words().causes) + r")\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _number_words() -> dict[str, str]:
+    """Number words as digits ("eight" -> "8"), so "the last eight weeks" meets "the past 8 weeks"."""
+    return {w.word: str(w.value) for w in knowledge.numbers().words}
+
+
+def _words(text: str) -> list[str]:
+    """The text's words, lower-cased, number words as digits."""
+    digits = _number_words()
+    return [digits.get(w, w) for w in _WORD.findall(text.casefold())]
 
 
 def terms(text: str) -> set[str]:
     """Content words of a text, lower-cased, stop words dropped, crude plural folding."""
-    words = {w.strip("'’-") for w in _WORD.findall(text.casefold())}
+    words = {w.strip("'’-") for w in _words(text)}
     return {w[:-1] if len(w) > 4 and w.endswith("s") else w for w in words if w and w not in _STOP}
 
 
@@ -100,7 +114,7 @@ def _sentences(hits: Sequence[SearchHit]) -> list[tuple[int, int, str]]:
 
 def _bigrams(text: str) -> set[tuple[str, str]]:
     """Adjacent content-word pairs ("free cash", "cash flow")."""
-    words = [w for w in _WORD.findall(text.casefold()) if w not in _STOP]
+    words = [w for w in _words(text) if w not in _STOP]
     return set(itertools.pairwise(words))
 
 
@@ -154,12 +168,12 @@ def candidates(q: Question, retrieval: Retrieval, embedder: Embedder) -> list[Ca
         mine = any(own_fact(q, f) for f in inside)
         fits = q.answer_type in _FOCUSED and covers(q, item, inside)
         bonus += 0.3 * fits + 0.3 * mine
-        causal = bool(_CAUSE.search(text)) or "“" in text or '"' in text
+        causal = bool(_cause().search(text)) or "“" in text or '"' in text
         figure = bool(numbers_in(text))
         out.append(
             Candidate(
                 text, n, hit.passage.ordinal, position, hit.article.id, base, base + bonus, figure, causal,
-                item, fits, mine,
+                item, fits, mine, stated > 0,
             )
         )  # fmt: skip
     return out
@@ -186,6 +200,10 @@ def _lead(q: Question, ranked: list[Candidate]) -> Candidate:
     covering = [c for c in ranked if c.covers]
     if covering:
         return max(covering, key=lambda c: (c.own_fact, c.relevance))
+    if q.answer_type == "cause":  # the closest in meaning of the sentences stating a move or a cause
+        top = max(c.base for c in ranked)
+        telling = [c for c in ranked if (c.causal or c.states) and c.base >= 0.7 * top]
+        return max(telling or ranked, key=lambda c: c.base)
     best = ranked[0]
     figures = [c for c in ranked if c.has_figure and c.relevance >= 0.85 * best.relevance]
     return figures[0] if figures else best
@@ -209,12 +227,39 @@ def select(q: Question, found: list[Candidate]) -> list[Candidate]:
     if why:
         _add_causes(q, ranked, chosen, first)
     # what happened (figures) first, then why; passage order within each
-    return sorted(chosen, key=lambda c: (not c.has_figure, c.n, c.position))
+    return _with_antecedents(sorted(chosen, key=lambda c: (not c.has_figure, c.n, c.position)), found)
+
+
+# A sentence opening on a pronoun and a verb ("That triggered ...", "No wonder this sent ...") speaks of
+# the sentence before it.  Grammar, not domain knowledge, so it stays here rather than in a data file.
+_ANAPHOR = re.compile(
+    r"^(?:(?:but|and|so|yet|still|no wonder),?\s+)?(?:that|this|these|those|it)\s+"
+    r"(?:\w+ed|came|was|is|has|had|sent|led|left|took|made|drove|means|meant|will|would|could|may|might)\b",
+    re.IGNORECASE,
+)
+
+
+def _with_antecedents(chosen: list[Candidate], found: list[Candidate]) -> list[Candidate]:
+    """Put before each sentence that refers back ("That triggered a selloff") the sentence it refers to."""
+    out: list[Candidate] = []
+    for c in chosen:
+        if _ANAPHOR.match(c.text):
+            before = [x for x in found if x.n == c.n and x.position < c.position]
+            prior = max(before, key=lambda x: x.position, default=None)
+            if prior is not None and prior not in out and prior not in chosen:
+                out.append(prior)
+        if c not in out:
+            out.append(c)
+    return out
 
 
 def _add_causes(q: Question, ranked: list[Candidate], chosen: list[Candidate], first: Candidate) -> None:
     """The stated causes: the nearest in the lead's article, then agreeing ones from up to two others."""
-    if not any(c.causal for c in chosen):
+    after = [c for c in ranked if c.n == first.n and c.position > first.position]
+    following = min(after, key=lambda c: c.position, default=None)
+    if following is not None and following.causal and _fresh(following, chosen):
+        chosen.append(following)  # the sentence right after a move most often says why
+    elif not any(c.causal for c in chosen):
         _add_nearest(ranked, chosen, first, lambda c: c.causal)
     others = [
         c
@@ -298,8 +343,8 @@ def comparison_line(q: Question, chosen: Sequence[Candidate], facts: Sequence[Fa
 def disagreement(q: Question, retrieval: Retrieval, chosen: Sequence[Candidate]) -> str:
     """ "Articles differ ...: +3.5% [1] against +3.4% [2]." when two articles give one fact two values."""
     lead = next((f for c in chosen for f in retrieval.facts if own_fact(q, f) and f.evidence in c.text), None)
-    if lead is None or lead.main_value() is None:
-        return ""
+    if lead is None or lead.main_value() is None or lead.as_of is None:
+        return ""  # undated figures may be different moves ("over eight weeks", "from its high")
     number = {h.passage.id: n for n, h in enumerate(retrieval.hits, start=1)}
     for other in retrieval.facts:
         value, mine = other.main_value(), lead.main_value()

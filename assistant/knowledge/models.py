@@ -165,10 +165,17 @@ class AttributeRow(Strict):
 
 
 class QuestionWords(Strict):
-    """Capitalised words of questions that are not names, and place words used as adjectives."""
+    """Capitalised words of questions that are not names, place words used as adjectives, cause words."""
 
     capitals: tuple[Text, ...] = ()  # "CEO", "GDP", "Q3": written in capitals, name no thing
     places: tuple[Text, ...] = ()  # "U.S.", "UK": before a noun they say where, not what
+    causes: tuple[Text, ...] = ()  # patterns of words that state a cause ("due to", "hurt by")
+
+    @field_validator("causes")
+    @classmethod
+    def _causes(cls, patterns: tuple[str, ...]) -> tuple[str, ...]:
+        """Every cause pattern must compile."""
+        return tuple(_regex(p) for p in patterns)
 
 
 class QuestionsFile(Strict):

@@ -237,23 +237,27 @@ def _instrument_table() -> tuple[re.Pattern[str], dict[str, knowledge.EntityRow]
         alias = written[key]
         body = r"[\s-]+".join(re.escape(w) for w in alias.split())
         parts.append(body if alias.isupper() and len(alias) <= 5 else f"(?i:{body})")
-    return re.compile(r"(?<![\w.])(?:" + "|".join(parts) + r")(?![\w])"), table
+    # "won't" does not name the won: a match may not run into a contraction.
+    return re.compile(r"(?<![\w.])(?:" + "|".join(parts) + r")(?![\w]|['’]\w)"), table
 
 
 def instrument_concepts(question: str, taken: list[tuple[int, int]]) -> list[Concept]:
     """Currencies, bonds and indexes of the knowledge files named in the question ("the yen", "Treasuries"),
     with every alias as a search term."""
     pattern, table = _instrument_table()
-    found = []
+    found, rows = [], []
     for m in pattern.finditer(question):
         row = table.get(re.sub(r"[\s-]+", " ", m.group(0)).casefold())
         if row is None or any(s < m.end() and m.start() < e for s, e in taken):
             continue
+        taken.append(m.span())
+        if row in rows:  # "the DXY dollar index" names one instrument twice
+            continue
+        rows.append(row)
         terms = tuple(
             a for a in (row.name, *row.aliases, *row.variants) if a.casefold() != m.group(0).casefold()
         )
-        found.append(Concept(m.group(0), (), terms, True))
-        taken.append(m.span())
+        found.append(Concept(m.group(0), (row.name,), terms, True))
     return found
 
 
