@@ -147,7 +147,8 @@ class Answerer:
         text = " ".join(s.text for s in kept)
         found = coverage(q, self._evidence(kept, retrieval))
         if not found.ok:
-            return self._off_focus(q, retrieval, mode, found, notes)
+            instead = self._passages_instead(q, retrieval, notes) if mode == "llm" else None
+            return instead or self._off_focus(q, retrieval, mode, found, notes)
         return Answer(
             question=question,
             text=text,
@@ -157,6 +158,17 @@ class Answerer:
             notes=notes,
             frame=retrieval.frame.model_dump(mode="json"),
         )
+
+    def _passages_instead(self, q: Question, retrieval: Retrieval, notes: tuple[str, ...]) -> Answer | None:
+        """When the model's answer misses the focus (a group's total for a member, say), the passages' own
+        sentences, if they cover it; None when they do not either."""
+        answer = self._verified(
+            q, retrieval, extractive_answer(q, retrieval, self.library.embedder), "extractive"
+        )
+        if answer.abstained:
+            return None
+        why = "the model's answer did not cover the question's focus; answered from the passages' sentences"
+        return answer.model_copy(update={"notes": (why, *notes, *answer.notes)})
 
     def _evidence(self, kept: Sequence[AnswerSentence], retrieval: Retrieval) -> list[Evidence]:
         """Each kept sentence with each passage it cites, placed in its article when quoted verbatim."""

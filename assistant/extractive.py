@@ -24,10 +24,10 @@ import numpy as np
 
 from assistant import knowledge
 from assistant.facts import Fact, MoveFact, describe
-from assistant.focus import Evidence, states_figure
+from assistant.focus import Evidence, own_fact, states_figure
 from assistant.models import SearchHit
 from assistant.question import Question
-from assistant.retrieve import Retrieval, canonical, entity_names
+from assistant.retrieve import Retrieval, canonical
 from assistant.text import sentences_by_line
 from assistant.verify import numbers_in
 from vectorstore.embeddings import Embedder
@@ -118,27 +118,14 @@ def _bigrams(text: str) -> set[tuple[str, str]]:
     return set(itertools.pairwise(words))
 
 
-def own_fact(q: Question, fact: Fact) -> bool:
-    """True for a fact of an asked kind whose subject is a named thing itself (not a group holding it)."""
-    subject = {fact.subject.casefold(), canonical(fact.subject).casefold()}
-    return (not q.kinds or fact.kind in q.kinds) and bool(subject & entity_names(q))
-
-
-def _group_only(q: Question, facts: Sequence[Fact]) -> bool:
-    """True when the sentence's facts of an asked kind are a group's that holds a named member."""
-    asked = [f for f in facts if not q.kinds or f.kind in q.kinds]
-    members = {m.casefold() for f in asked for m in getattr(f, "members", ())}
-    return bool(asked) and bool(members & entity_names(q)) and not any(own_fact(q, f) for f in asked)
-
-
-def covers(q: Question, item: Evidence, facts: Sequence[Fact]) -> bool:
+def covers(q: Question, item: Evidence) -> bool:
     """True when the sentence alone answers the focus: things in its passage, attribute and figure in it."""
     if not all(c.found_in(item.passage) for c in q.required):
         return False
     if q.focus is not None and not q.focus.found_in(item.sentence):
         return False
     if q.answer_type in ("figure", "comparison") and q.expects != "none":
-        return states_figure(q, item) and not _group_only(q, facts)
+        return states_figure(q, item)
     return True
 
 
@@ -166,7 +153,7 @@ def candidates(q: Question, retrieval: Retrieval, embedder: Embedder) -> list[Ca
         stated = sum(e in text for e in evidence)  # facts of the asked kind this sentence states
         bonus = 0.1 * len(_bigrams(text) & pairs) + (0.3 + 0.05 * min(stated - 1, 3) if stated else 0.0)
         mine = any(own_fact(q, f) for f in inside)
-        fits = q.answer_type in _FOCUSED and covers(q, item, inside)
+        fits = q.answer_type in _FOCUSED and covers(q, item)
         bonus += 0.3 * fits + 0.3 * mine
         causal = bool(_cause().search(text)) or "“" in text or '"' in text
         figure = bool(numbers_in(text))

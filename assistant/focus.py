@@ -26,6 +26,7 @@ from assistant.facts import MOVE_KINDS, Fact
 from assistant.knowledge.models import Expects
 from assistant.models import Span
 from assistant.question import Question
+from assistant.retrieve import canonical, entity_names
 from assistant.verify import NumberMention, numbers_in
 
 _CURRENCY_WORD = re.compile(r"\s*(?:pounds?|euros?|yen|yuan|francs?|rupees?|won|dollars?|crowns?)\b", re.I)
@@ -97,13 +98,37 @@ def _claimed(mention: NumberMention, item: Evidence, kinds: Sequence[str]) -> bo
     return any(_family(f.kind) not in asked and f.span.overlaps(at) for f in item.facts)
 
 
+def own_fact(q: Question, fact: Fact) -> bool:
+    """True for a fact of an asked kind whose subject is a named thing itself (not a group holding it)."""
+    subject = {fact.subject.casefold(), canonical(fact.subject).casefold()}
+    return (not q.kinds or fact.kind in q.kinds) and bool(subject & entity_names(q))
+
+
+def _group_total(q: Question, mention: NumberMention, item: Evidence) -> bool:
+    """True when the figure is the total of a group of which the question names only some members, and
+    no fact gives it as a named thing's own ("a combined $90 billion" does not answer for one of three)."""
+    names = entity_names(q)
+    same = [f for f in item.facts if _equal(f.main_value(), mention.value)]
+    for fact in same:
+        members = {m.casefold() for m in getattr(fact, "members", ())}
+        if members & names and not members <= names and not any(own_fact(q, f) for f in same):
+            return True
+    return False
+
+
+def _equal(value: float | None, figure: float) -> bool:
+    """True when a fact's value is the figure (within 0.5%, the sign aside)."""
+    return value is not None and abs(abs(value) - abs(figure)) <= 0.005 * max(abs(value), 1e-9)
+
+
 def states_figure(q: Question, item: Evidence) -> bool:
     """True when the sentence states a figure of the expected kind that is not another fact's (a count
-    followed by what it counts: "3,700 jobs", not "a 60-day notice")."""
+    followed by what it counts: "3,700 jobs", not "a 60-day notice") nor a group's total for a member."""
     kinds = q.focus.kinds if q.focus is not None else q.kinds
     return any(
         fits(m, item.sentence, q.expects)
         and not _claimed(m, item, kinds)
+        and not _group_total(q, m, item)
         and (q.expects != "count" or _counts(q, item.sentence[m.end : m.end + 40]))
         for m in numbers_in(item.sentence)
     )

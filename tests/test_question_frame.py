@@ -14,6 +14,7 @@ from assistant.answer import Answerer
 from assistant.cli import app
 from assistant.facts import StockMove
 from assistant.focus import Evidence, coverage, fits, states_figure, why_not
+from assistant.llm import OpenAICompatibleChat
 from assistant.models import Answer, ArticleMeta, Span
 from assistant.question import Question, parse_question
 from assistant.settings import Settings
@@ -21,6 +22,8 @@ from assistant.verify import numbers_in
 from assistant.vocabulary import Concept
 from ingest.pipeline import Ingestor, TextSource
 from vectorstore.library import Library
+
+from .llm_server import LLMServer
 
 ANCHOR = date(2026, 3, 12)  # a Thursday
 runner = CliRunner()
@@ -405,14 +408,15 @@ ARTICLES = {
     ),
     "cloud-group": (
         "Cloud builders raise data centre budgets\n"
-        "Morrowgate, Tessaline and Ondrel Systems plan to spend a combined $90 billion on data centres "
+        "Morrowgate <MRG.O>, Tessaline <TSL.N> and Ondrel Systems <ODS.O> plan to spend a combined "
+        "$90 billion on data centres "
         "next year, according to people familiar with their budgets.\n"
         "On Friday, Tessaline shares rose 2.1% while Ondrel Systems shares gained 5.4% as investors "
         "welcomed the plans."
     ),
     "morrowgate-budget": (
         "Morrowgate sets its own data centre budget\n"
-        "Morrowgate said on Monday that it will spend $30 billion on new data centres next year, "
+        "Morrowgate <MRG.O> said on Monday that it will spend $30 billion on new data centres next year, "
         "most of it in Europe.\n"
         "The company's finance chief, Priya Castellane, said the spending would be funded from "
         "operating cash flow."
@@ -502,3 +506,43 @@ def test_ask_explain_prints_the_frame(newsroom: tuple[Settings, Library]) -> Non
     assert "answer type" in out.output and "dividend" in out.output
     assert "Harkwell Instruments (proper name)" in out.output
     assert "no article gives its dividend" in out.output
+
+
+# ------------------------------------------------------------------------------------ LLM mode
+
+
+def test_llm_group_total_for_a_member_is_replaced_by_the_members_own_figure(
+    newsroom: tuple[Settings, Library],
+) -> None:
+    """A model that answers for one company with its group's combined budget is overruled: the answer
+    comes from the sentence that states the company's own figure."""
+    settings, library = newsroom
+    question = "How much will Morrowgate spend on data centres?"
+    with LLMServer() as server:
+        llm = settings.model_copy(update={"llm_base_url": server.base_url, "llm_model": "t"})
+        answerer = Answerer(library, llm, OpenAICompatibleChat.from_settings(llm))
+        hits = answerer.retriever.retrieve(answerer.retriever.read(question), 5).hits
+        group = next(n for n, h in enumerate(hits, 1) if "a combined" in h.passage.text)
+        server.reply(f"Morrowgate will spend a combined $90 billion on data centres next year [{group}].")
+        answer = answerer.ask(question)
+    assert not answer.abstained, answer.notes
+    assert "$30 billion" in answer.text and "$90 billion" not in answer.text
+    assert answer.citations[0].article.meta.title == "Morrowgate sets its own data centre budget"
+    assert any("did not cover" in note for note in answer.notes)
+
+
+def test_llm_group_total_is_kept_when_the_question_names_every_member(
+    newsroom: tuple[Settings, Library],
+) -> None:
+    """The same combined figure answers a question about the whole group."""
+    settings, library = newsroom
+    question = "How much do Morrowgate, Tessaline and Ondrel Systems plan to spend combined?"
+    with LLMServer() as server:
+        llm = settings.model_copy(update={"llm_base_url": server.base_url, "llm_model": "t"})
+        answerer = Answerer(library, llm, OpenAICompatibleChat.from_settings(llm))
+        hits = answerer.retriever.retrieve(answerer.retriever.read(question), 5).hits
+        group = next(n for n, h in enumerate(hits, 1) if "a combined" in h.passage.text)
+        server.reply(f"The three plan to spend a combined $90 billion on data centres next year [{group}].")
+        answer = answerer.ask(question)
+    assert not answer.abstained, answer.notes
+    assert answer.mode == "llm" and "$90 billion" in answer.text
