@@ -9,7 +9,7 @@ from datetime import date
 import prompts
 from assistant.extractive import REFERENCE, extractive_answer, plain_sentence
 from assistant.facts import Fact, describe
-from assistant.focus import Coverage, Evidence, coverage, why_not
+from assistant.focus import Coverage, Evidence, Meaning, coverage, why_not
 from assistant.llm import ChatModel, make_chat_model
 from assistant.models import Answer, AnswerSentence, ArticleSummary, SearchHit
 from assistant.question import Question
@@ -97,11 +97,12 @@ class Answerer:
         for hit in self._next_passage(retrieval.hits):
             retrieval.hits.append(hit)
             retrieval.passage_facts[hit.passage.id] = self._facts_in(hit)
+        meaning = Meaning(self.library.embedder, q.focus, self.settings.attribute_similarity)
         if mode == "llm" and self.chat is not None:
             raw = self._llm_answer(q, retrieval, on_token)
         else:
-            raw = extractive_answer(q, retrieval, self.library.embedder)
-        return self._verified(q, retrieval, raw, mode)
+            raw = extractive_answer(q, retrieval, self.library.embedder, meaning)
+        return self._verified(q, retrieval, raw, mode, meaning)
 
     def _facts_in(self, hit: SearchHit) -> list[Fact]:
         """The stored facts whose evidence overlaps a passage."""
@@ -129,7 +130,7 @@ class Answerer:
                 on_token(token)
         return "".join(pieces).strip()
 
-    def _verified(self, q: Question, retrieval: Retrieval, raw: str, mode: str) -> Answer:
+    def _verified(self, q: Question, retrieval: Retrieval, raw: str, mode: str, meaning: Meaning) -> Answer:
         """Keep only sentences whose citations and figures check out, then check they cover the focus."""
         question = q.text
         if not raw or raw.strip().upper().startswith(NOT_IN_LIBRARY):
@@ -145,9 +146,9 @@ class Answerer:
                 question, retrieval, mode, "no sentence of the answer could be verified", notes
             )
         text = " ".join(s.text for s in kept)
-        found = coverage(q, self._evidence(kept, retrieval))
+        found = coverage(q, self._evidence(kept, retrieval), meaning)
         if not found.ok:
-            instead = self._passages_instead(q, retrieval, notes) if mode == "llm" else None
+            instead = self._passages_instead(q, retrieval, notes, meaning) if mode == "llm" else None
             return instead or self._off_focus(q, retrieval, mode, found, notes)
         return Answer(
             question=question,
@@ -159,12 +160,13 @@ class Answerer:
             frame=retrieval.frame.model_dump(mode="json"),
         )
 
-    def _passages_instead(self, q: Question, retrieval: Retrieval, notes: tuple[str, ...]) -> Answer | None:
+    def _passages_instead(
+        self, q: Question, retrieval: Retrieval, notes: tuple[str, ...], meaning: Meaning
+    ) -> Answer | None:
         """When the model's answer misses the focus (a group's total for a member, say), the passages' own
         sentences, if they cover it; None when they do not either."""
-        answer = self._verified(
-            q, retrieval, extractive_answer(q, retrieval, self.library.embedder), "extractive"
-        )
+        raw = extractive_answer(q, retrieval, self.library.embedder, meaning)
+        answer = self._verified(q, retrieval, raw, "extractive", meaning)
         if answer.abstained:
             return None
         why = "the model's answer did not cover the question's focus; answered from the passages' sentences"

@@ -24,7 +24,7 @@ import numpy as np
 
 from assistant import knowledge
 from assistant.facts import Fact, MoveFact, describe
-from assistant.focus import Evidence, own_fact, states_figure
+from assistant.focus import Evidence, Meaning, names_attribute, own_fact, states_figure
 from assistant.models import SearchHit
 from assistant.question import Question
 from assistant.retrieve import Retrieval, canonical
@@ -118,18 +118,18 @@ def _bigrams(text: str) -> set[tuple[str, str]]:
     return set(itertools.pairwise(words))
 
 
-def covers(q: Question, item: Evidence) -> bool:
+def covers(q: Question, item: Evidence, meaning: Meaning) -> bool:
     """True when the sentence alone answers the focus: things in its passage, attribute and figure in it."""
     if not all(c.found_in(item.passage) for c in q.required):
         return False
-    if q.focus is not None and not q.focus.found_in(item.sentence):
+    if not names_attribute(q, item.sentence, meaning):
         return False
     if q.answer_type in ("figure", "comparison") and q.expects != "none":
         return states_figure(q, item)
     return True
 
 
-def candidates(q: Question, retrieval: Retrieval, embedder: Embedder) -> list[Candidate]:
+def candidates(q: Question, retrieval: Retrieval, embedder: Embedder, meaning: Meaning) -> list[Candidate]:
     """Sentences scored by meaning and shared words, discounted by passage rank, with focus bonuses."""
     found = _sentences(retrieval.hits)
     if not found:
@@ -138,7 +138,9 @@ def candidates(q: Question, retrieval: Retrieval, embedder: Embedder) -> list[Ca
     pairs = _bigrams(q.text)
     evidence = [f.evidence for f in retrieval.facts if f.kind in q.kinds]
     query = np.asarray(embedder.embed_query(q.text))
-    cosines = np.asarray(embedder.embed_documents([text for _n, _pos, text in found])) @ query
+    vectors = np.asarray(embedder.embed_documents([text for _n, _pos, text in found]))
+    cosines = vectors @ query
+    meaning.prime([text for _n, _pos, text in found], vectors)
     out = []
     for (n, position, text), cosine in zip(found, cosines, strict=True):
         hit = retrieval.hits[n - 1]
@@ -153,7 +155,7 @@ def candidates(q: Question, retrieval: Retrieval, embedder: Embedder) -> list[Ca
         stated = sum(e in text for e in evidence)  # facts of the asked kind this sentence states
         bonus = 0.1 * len(_bigrams(text) & pairs) + (0.3 + 0.05 * min(stated - 1, 3) if stated else 0.0)
         mine = any(own_fact(q, f) for f in inside)
-        fits = q.answer_type in _FOCUSED and covers(q, item)
+        fits = q.answer_type in _FOCUSED and covers(q, item, meaning)
         bonus += 0.3 * fits + 0.3 * mine
         causal = bool(_cause().search(text)) or "“" in text or '"' in text
         figure = bool(numbers_in(text))
@@ -364,9 +366,9 @@ def _cite_of(fact: Fact, retrieval: Retrieval, number: dict[str, int]) -> int | 
     return None
 
 
-def extractive_answer(q: Question, retrieval: Retrieval, embedder: Embedder) -> str:
+def extractive_answer(q: Question, retrieval: Retrieval, embedder: Embedder, meaning: Meaning) -> str:
     """Best supporting sentences, verbatim with their citation, in the shape the question asks for."""
-    found = candidates(q, retrieval, embedder)
+    found = candidates(q, retrieval, embedder, meaning)
     if not found:
         return ""
     chosen = select(q, found)

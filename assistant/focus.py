@@ -6,7 +6,8 @@ about something else.  `coverage` asks what the question frame says an answer mu
 - every named thing the question is about (an alias, a member or, for a proper name the knowledge files
   do not know, the name itself) in the cited passages;
 - the asked attribute (revenue, a dividend, a share move ...) in the words articles use for it, in an
-  answer sentence;
+  answer sentence, or, where those words miss, in meaning (`Meaning`: the sentence's embedding at least
+  `Settings.attribute_similarity` close to the attribute's name);
 - for a figure question, a figure of the expected kind (percent, money, a count, a level, a move) in a
   sentence that names the attribute, and not one that belongs to a fact of another kind (a share move's
   "7%" does not state a gross margin);
@@ -22,12 +23,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from assistant.facts import MOVE_KINDS, Fact
 from assistant.knowledge.models import Expects
 from assistant.models import Span
-from assistant.question import Question
+from assistant.question import Attribute, Question
 from assistant.retrieve import canonical, entity_names
 from assistant.verify import NumberMention, numbers_in
+from vectorstore.embeddings import Embedder
 
 _CURRENCY_WORD = re.compile(r"\s*(?:pounds?|euros?|yen|yuan|francs?|rupees?|won|dollars?|crowns?)\b", re.I)
 _POINTS = re.compile(r"\s*(?:index\s+)?points?\b|\s*pts\b", re.I)
@@ -49,6 +53,36 @@ class Evidence:
     passage: str
     start: int | None = None  # article offset of the sentence, None for a paraphrase (LLM)
     facts: tuple[Fact, ...] = ()  # facts whose evidence overlaps the passage
+
+
+class Meaning:
+    """Which sentences are about the asked attribute by meaning, where its words miss."""
+
+    def __init__(self, embedder: Embedder | None, focus: Attribute | None, threshold: float = 1.0) -> None:
+        self.threshold = threshold
+        self._vector = np.asarray(embedder.embed_query(focus.name)) if embedder and focus else None
+        self._embedder = embedder
+        self._scores: dict[str, float] = {}
+
+    def prime(self, sentences: Sequence[str], vectors: np.ndarray) -> None:
+        """Score sentences whose embeddings the caller already has (one row each)."""
+        if self._vector is not None and len(sentences):
+            self._scores.update(zip(sentences, (vectors @ self._vector).tolist(), strict=True))
+
+    def score(self, sentence: str) -> float:
+        """Cosine between the sentence and the attribute's name (0 without an attribute or a model)."""
+        if self._vector is None or self._embedder is None:
+            return 0.0
+        if sentence not in self._scores:
+            self.prime([sentence], np.asarray(self._embedder.embed_documents([sentence])))
+        return self._scores[sentence]
+
+    def about(self, sentence: str) -> bool:
+        """True when the sentence is this close in meaning to the attribute."""
+        return self._vector is not None and self.score(sentence) >= self.threshold
+
+
+_NO_MEANING = Meaning(None, None)
 
 
 @dataclass(frozen=True)
@@ -141,16 +175,17 @@ def _counts(q: Question, after: str) -> bool:
     return bool(re.search(q.focus.counts, re.split(r"[,;.]", after)[0], re.IGNORECASE))
 
 
-def _names_attribute(q: Question, item: Evidence) -> bool:
-    """True when the sentence names the asked attribute (always, when the question asks none)."""
-    return q.focus is None or q.focus.found_in(item.sentence)
+def names_attribute(q: Question, sentence: str, meaning: Meaning = _NO_MEANING) -> bool:
+    """True when the sentence names the asked attribute, in its words or else in meaning (always, when
+    the question asks none)."""
+    return q.focus is None or q.focus.found_in(sentence) or meaning.about(sentence)
 
 
-def _new_person(q: Question, items: Sequence[Evidence]) -> bool:
+def _new_person(q: Question, items: Sequence[Evidence], meaning: Meaning) -> bool:
     """True when an answer sentence naming the attribute names a person the question does not."""
     given = {c.phrase.casefold() for c in q.entities}
     for item in items:
-        if not _names_attribute(q, item):
+        if not names_attribute(q, item.sentence, meaning):
             continue
         people = [m.group(0) for m in _PERSON.finditer(item.sentence)]
         if any(p.casefold() not in given and p not in q.text for p in people):
@@ -158,18 +193,20 @@ def _new_person(q: Question, items: Sequence[Evidence]) -> bool:
     return False
 
 
-def coverage(q: Question, items: Sequence[Evidence]) -> Coverage:
+def coverage(q: Question, items: Sequence[Evidence], meaning: Meaning = _NO_MEANING) -> Coverage:
     """How far the answer's sentences and passages cover the question's named things, attribute and figure."""
     passages = [i.passage for i in items]
     missing = tuple(c.phrase for c in q.required if not any(c.found_in(p) for p in passages))
-    attribute = any(_names_attribute(q, i) for i in items) or (
+    attribute = any(names_attribute(q, i.sentence, meaning) for i in items) or (
         q.answer_type not in ("figure", "comparison", "who", "list")
         and q.focus is not None
         and any(q.focus.found_in(i.passage) for i in items)
     )
     wants_figure = q.answer_type in ("figure", "comparison") and q.expects not in ("none",)
-    figure = not wants_figure or any(_names_attribute(q, i) and states_figure(q, i) for i in items)
-    person = q.answer_type != "who" or _new_person(q, items)
+    figure = not wants_figure or any(
+        names_attribute(q, i.sentence, meaning) and states_figure(q, i) for i in items
+    )
+    person = q.answer_type != "who" or _new_person(q, items, meaning)
     return Coverage(missing=missing, attribute=attribute, figure=figure, person=person)
 
 
