@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
+
+import numpy as np
 
 from assistant.errors import ConfigError, EmbeddingError
 from assistant.settings import Settings
@@ -32,10 +35,15 @@ class LocalEmbedder:
 
     name = LOCAL_MODEL_NAME
 
-    def __init__(self, batch_size: int = 64) -> None:
+    def __init__(self, batch_size: int = 64, cache_size: int = 8192) -> None:
         self.batch_size = batch_size
         self._model: Any = None
         self._lock = threading.Lock()
+        # The read path embeds the same question, attribute names and passage sentences again and again
+        # (retrieval, then the extractive answer; the app's next question): recently seen texts are kept
+        # as float32 vectors (8192 of them take about 12 MB).
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_size = cache_size
 
     @property
     def model(self) -> Any:
@@ -46,13 +54,24 @@ class LocalEmbedder:
             return self._model
 
     def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
-        """Embed passages as unit vectors."""
+        """Embed passages as unit vectors (texts embedded recently come from the cache)."""
         if not texts:
             return []
-        vectors = self.model.encode(
-            list(texts), batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
-        )
-        return [v.tolist() for v in vectors]
+        with self._lock:
+            known = {t: self._cache[t] for t in texts if t in self._cache}
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
+        if missing:
+            vectors = self.model.encode(
+                missing, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
+            )
+            known.update(zip(missing, (np.asarray(v, dtype=np.float32) for v in vectors), strict=True))
+        with self._lock:
+            for text in dict.fromkeys(texts):
+                self._cache[text] = known[text]
+                self._cache.move_to_end(text)
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return [known[t].tolist() for t in texts]
 
     def embed_query(self, text: str) -> list[float]:
         """Embed one query as a unit vector."""

@@ -261,6 +261,34 @@ def instrument_concepts(question: str, taken: list[tuple[int, int]]) -> list[Con
     return found
 
 
+def compound_names(
+    question: str, known: list[Concept], taken: list[tuple[int, int]]
+) -> tuple[list[Concept], list[tuple[int, int]]]:
+    """A capitalised run whose head no table knows and whose tail one does ("Quorvik Energy", "Korvath
+    Mining shares") is one company's name: the tail's concept (a sector) gives way to the proper name."""
+    for m in _NAME.finditer(question):
+        words = list(re.finditer(r"\S+", m.group(0)))
+        while words and (
+            words[0].group(0).casefold() in _QUESTION_START or words[0].group(0) in _plain_capitals()
+        ):
+            words.pop(0)
+        if len(words) < 2:
+            continue
+        start = m.start() + words[0].start()
+        tails = [(a, b) for a, b in taken if start < a < m.end()]
+        if not tails or any(a <= start < b for a, b in taken):
+            continue
+        head = question[start : min(a for a, _ in tails)].split()
+        if any(
+            _DEMONYM.search(w) or w in knowledge.question_words().places or _calendar_word(w) for w in head
+        ):
+            continue
+        gone = {question[a:b].casefold() for a, b in tails}
+        known = [c for c in known if c.phrase.casefold() not in gone]
+        taken = [span for span in taken if span not in tails]
+    return known, taken
+
+
 def proper_names(question: str, taken: list[tuple[int, int]]) -> list[Concept]:
     """Capitalised names the knowledge files do not know ("CarMax", "Dr. Lal PathLabs"), as open concepts."""
     found = []
@@ -308,7 +336,7 @@ def _expects(form: Expects, focus: Attribute | None) -> Expects:
 def parse_question(text: str, anchor: date | None = None) -> Question:
     """Read a question once: named things, attribute, days, kinds, answer type and expected figure."""
     known, taken = named(text)
-    known = known + instrument_concepts(text, taken)
+    known, taken = compound_names(text, known + instrument_concepts(text, taken), taken)
     opened = proper_names(text, taken)
     every = tuple(known) + tuple(opened)
     entities = tuple(c for c in every if c.specific)
