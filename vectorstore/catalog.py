@@ -21,6 +21,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from assistant.errors import NotFoundError
@@ -100,6 +101,22 @@ def _sqlite_foreign_keys(dbapi_connection: object, _record: object) -> None:
     cursor.close()
 
 
+def _create_schema(engine: Engine, sqlite: bool) -> None:
+    """Create the tables that do not exist yet, safely when several processes open a new library at once:
+    on SQLite under an exclusive lock (the second process waits, then finds the tables); elsewhere a
+    racing creator's "already exists" is retried once, when the tables are there."""
+    if sqlite:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("BEGIN EXCLUSIVE")
+            Base.metadata.create_all(conn)
+            conn.commit()
+        return
+    try:
+        Base.metadata.create_all(engine)
+    except (OperationalError, ProgrammingError):
+        Base.metadata.create_all(engine)
+
+
 def _to_article(row: ArticleRow) -> Article:
     """Map a row to the Article model."""
     return Article(
@@ -129,10 +146,12 @@ class Catalog:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self.engine: Engine = create_engine(url)
-        if url.startswith("sqlite"):
+        sqlite = url.startswith("sqlite")
+        # several processes may write one SQLite file (two ingests, the app): wait for a lock, not fail
+        self.engine: Engine = create_engine(url, connect_args={"timeout": 30} if sqlite else {})
+        if sqlite:
             event.listen(self.engine, "connect", _sqlite_foreign_keys)
-        Base.metadata.create_all(self.engine)
+        _create_schema(self.engine, sqlite)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager

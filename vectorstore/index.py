@@ -19,13 +19,22 @@ class PassageIndex(Protocol):
     def add(
         self, passages: Sequence[Passage], embeddings: Sequence[Sequence[float]], meta: ArticleMeta
     ) -> None:
-        """Index an article's passages with their embeddings."""
+        """Index an article's passages with their embeddings; writing the same passage ids again replaces
+        them (a retry is idempotent)."""
         ...
 
     def search(
         self, embedding: Sequence[float], k: int, since: date | None = None, until: date | None = None
     ) -> list[tuple[str, float]]:
         """Passage ids and cosine distances, nearest first, optionally within a publication-date range."""
+        ...
+
+    def delete_ids(self, ids: Sequence[str]) -> None:
+        """Remove the passages with these ids (ids not indexed are ignored)."""
+        ...
+
+    def ids(self) -> set[str]:
+        """Every indexed passage id."""
         ...
 
     def delete_article(self, article_id: str) -> None:
@@ -106,11 +115,11 @@ class ChromaIndex:
     def add(
         self, passages: Sequence[Passage], embeddings: Sequence[Sequence[float]], meta: ArticleMeta
     ) -> None:
-        """Index an article's passages with their embeddings."""
+        """Index an article's passages with their embeddings (upsert: a retry replaces, never doubles)."""
         if not passages:
             return
         try:
-            self._collection.add(
+            self._collection.upsert(
                 ids=[p.id for p in passages],
                 embeddings=[list(e) for e in embeddings],
                 documents=[p.text for p in passages],
@@ -145,6 +154,21 @@ class ChromaIndex:
     def delete_article(self, article_id: str) -> None:
         """Remove every passage of an article."""
         self._collection.delete(where={"article_id": article_id})
+
+    def delete_ids(self, ids: Sequence[str]) -> None:
+        """Remove the passages with these ids (ids not indexed are ignored)."""
+        if ids:
+            self._collection.delete(ids=list(ids))
+
+    def ids(self) -> set[str]:
+        """Every indexed passage id, read in pages."""
+        found: set[str] = set()
+        page = 5000
+        while True:
+            batch = self._collection.get(include=[], limit=page, offset=len(found))["ids"]
+            found.update(batch)
+            if len(batch) < page:
+                return found
 
     def count(self) -> int:
         """Number of indexed passages."""

@@ -13,6 +13,7 @@ from assistant.models import Article, Passage
 from assistant.settings import Settings
 from vectorstore.catalog import Catalog
 from vectorstore.embeddings import Embedder, make_embedder
+from vectorstore.faults import pause
 from vectorstore.index import ChromaIndex, PassageIndex
 
 
@@ -41,7 +42,14 @@ class Library:
         embeddings: Sequence[Sequence[float]] | None = None,
         facts: Sequence[Fact] = (),
     ) -> None:
-        """Store an article, its passages, their vectors and its facts, or nothing at all."""
+        """Store an article, its passages, their vectors and its facts, or nothing at all.
+
+        The catalog is the source of truth: its rows are committed first, then the vectors are written
+        (an upsert keyed by passage id, so a retry never doubles them).  A failure undoes only what this
+        attempt wrote; a concurrent duplicate loses at the commit, before it has written anything, so the
+        winner's rows and vectors stay intact.  A kill between the two writes leaves passages without
+        vectors, which `doctor` (and the check at the start of every ingest) finds and repairs.
+        """
         existing = self.duplicate_of(article)
         if existing is not None:
             raise DuplicateArticleError(existing.id, existing.title)
@@ -51,16 +59,20 @@ class Library:
             with self.catalog.transaction() as session:
                 self.catalog.stage(session, article, list(passages))
                 self.catalog.stage_facts(session, facts)
-                self.index.add(passages, embeddings, article.meta)
         except IntegrityError as exc:
-            self._drop_vectors(article.id)
             raise DuplicateArticleError(article.id, article.meta.title) from exc
         except NewsdeskError:
-            self._drop_vectors(article.id)
             raise
         except Exception as exc:
-            self._drop_vectors(article.id)
             raise StoreError(f"could not store article {article.id}: {exc}; nothing was kept") from exc
+        pause("between-commit-and-vectors")
+        try:
+            self.index.add(passages, embeddings, article.meta)
+        except Exception as exc:
+            self._undo(article.id, [p.id for p in passages])
+            if isinstance(exc, NewsdeskError):
+                raise
+            raise StoreError(f"could not index article {article.id}: {exc}; nothing was kept") from exc
 
     def duplicate_of(self, article: Article) -> Article | None:
         """The stored article with the same normalised text, if any."""
@@ -69,11 +81,14 @@ class Library:
         return self.catalog.get(article.id)
 
     def remove(self, id_or_prefix: str) -> Article:
-        """Delete an article, its passages and its vectors; return what was removed."""
+        """Delete an article, its passages and its vectors; return what was removed.  The catalog goes
+        first: vectors left by a kill in between are orphans that `doctor` removes."""
         article = self.catalog.get(self.catalog.resolve(id_or_prefix))
+        ids = [p.id for p in self.catalog.passages(article.id)]
         with self.catalog.transaction() as session:
             self.catalog.delete(session, article.id)
-            self.index.delete_article(article.id)
+        pause("between-remove-and-vectors")
+        self.index.delete_ids(ids)
         return article
 
     def clear(self) -> None:
@@ -81,7 +96,9 @@ class Library:
         self.catalog.clear()
         self.index.clear()
 
-    def _drop_vectors(self, article_id: str) -> None:
-        """Best-effort removal of any vectors a failed write left behind."""
+    def _undo(self, article_id: str, passage_ids: list[str]) -> None:
+        """Remove the rows and vectors this attempt wrote (best effort: `doctor` finds what remains)."""
         with contextlib.suppress(Exception):
-            self.index.delete_article(article_id)
+            self.index.delete_ids(passage_ids)
+        with contextlib.suppress(Exception), self.catalog.transaction() as session:
+            self.catalog.delete(session, article_id)
