@@ -12,11 +12,19 @@ from pathlib import Path
 from typing import Annotated, NoReturn, TextIO
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from assistant.answer import Answerer
-from assistant.cli_common import console, date_option, err_console, run_ingest, settings_of
+from assistant.cli_common import (
+    console,
+    date_option,
+    err_console,
+    ids_to_remove,
+    run_ingest,
+    settings_of,
+    shown,
+    shown_text,
+)
 from assistant.cli_eval import eval_app
 from assistant.errors import NewsdeskError
 from assistant.extraction.run import make_extraction
@@ -25,6 +33,7 @@ from assistant.models import Answer, ArticleMeta, SearchHit
 from assistant.question import Question
 from assistant.search import Searcher
 from assistant.settings import Settings
+from assistant.text import printable_line
 from ingest.pipeline import Source, TextSource
 from vectorstore.library import Library
 
@@ -98,8 +107,8 @@ def articles(
     for s in summaries:
         day = s.meta.published.isoformat() if s.meta.published else "(no date)"
         console.print(
-            f"[bold]{s.id}[/]  {day:<10}  {escape(s.meta.title or '(untitled)')}  "
-            f"[dim]{escape(s.meta.source or '-')} · {s.passages} passages · "
+            f"[bold]{s.id}[/]  {day:<10}  {shown(s.meta.title or '(untitled)')}  "
+            f"[dim]{shown(s.meta.source or '-')} · {s.passages} passages · "
             f"{fact_counts.get(s.id, 0)} facts[/]",
             soft_wrap=True,
         )
@@ -115,7 +124,7 @@ def show(
     library = Library.open(settings_of(ctx))
     article = library.catalog.get(library.catalog.resolve(article_id))
     meta = article.meta
-    console.print(f"[bold]{escape(article.title)}[/]")
+    console.print(f"[bold]{shown(article.title)}[/]")
     for label, value in (
         ("id", article.id),
         ("source", meta.source),
@@ -124,24 +133,31 @@ def show(
         ("url", meta.url),
         ("ingested", f"{article.ingested_at:%Y-%m-%d %H:%M} UTC"),
     ):
-        console.print(f"[dim]{label:>9}[/] {escape(str(value)) if value else '-'}", soft_wrap=True)
+        console.print(f"[dim]{label:>9}[/] {shown(str(value)) if value else '-'}", soft_wrap=True)
     console.print()
     if not passages:
-        console.print(escape(article.text))
+        console.print(shown_text(article.text))
         return
     for passage in library.catalog.passages(article.id):
         console.print(f"[bold cyan]#{passage.ordinal}[/] [dim][{passage.span.start}:{passage.span.end})[/]")
-        console.print(escape(passage.text))
+        console.print(shown_text(passage.text))
 
 
 @app.command()
 def remove(
     ctx: typer.Context,
-    article_id: Annotated[str, typer.Argument(metavar="ID", help="Article id, or a unique prefix of it.")],
+    article_ids: Annotated[
+        list[str], typer.Argument(metavar="ID...", help="Article ids, or prefixes of at least 4 characters.")
+    ],
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Remove several articles, or every match of a prefix.")
+    ] = False,
 ) -> None:
-    """Delete an article, its passages and its vectors."""
-    removed = Library.open(settings_of(ctx)).remove(article_id)
-    console.print(f"removed {removed.id} {escape(removed.title)}")
+    """Delete articles, their passages and their vectors; more than one needs --yes."""
+    library = Library.open(settings_of(ctx))
+    for full_id in ids_to_remove(library.catalog, article_ids, yes):
+        removed = library.remove(full_id)
+        console.print(f"removed {removed.id} {shown(removed.title)}")
 
 
 def print_hits(hits: list[SearchHit]) -> None:
@@ -153,11 +169,11 @@ def print_hits(hits: list[SearchHit]) -> None:
         day = meta.published.isoformat() if meta.published else "no date"
         ranks = f"dense #{hit.dense_rank or '-'} · bm25 #{hit.lexical_rank or '-'}"
         console.print(
-            f"\n[bold cyan][{n}][/] [bold]{escape(meta.title or '(untitled)')}[/] "
-            f"[dim]— {escape(meta.source or 'unknown source')}, {day} · {hit.article.id} "
+            f"\n[bold cyan][{n}][/] [bold]{shown(meta.title or '(untitled)')}[/] "
+            f"[dim]— {shown(meta.source or 'unknown source')}, {day} · {hit.article.id} "
             f"span [{hit.passage.span.start}:{hit.passage.span.end}) · {ranks}[/]"
         )
-        console.print(escape(hit.passage.text), soft_wrap=False)
+        console.print(shown_text(hit.passage.text), soft_wrap=False)
 
 
 @app.command()
@@ -302,10 +318,10 @@ def print_facts(found: list[Fact]) -> None:
         evidence = f.evidence if len(f.evidence) <= 160 else f.evidence[:157] + "…"
         table.add_row(
             f.kind,
-            escape(f.subject),
-            escape(describe(f)),
+            shown(f.subject),
+            shown(describe(f)),
             str(f.as_of or ""),
-            escape(evidence),
+            shown(evidence),
             f.article_id[:8],
         )
     console.print(table)
@@ -338,9 +354,9 @@ def extract(
         result = extraction.run(article)
         library.catalog.replace_facts(article.id, result.facts)
         total += len(result.facts)
-        notes = f" [dim]({escape('; '.join(result.notes))})[/]" if result.notes else ""
+        notes = f" [dim]({shown('; '.join(result.notes))})[/]" if result.notes else ""
         console.print(
-            f"{article.id}  {len(result.facts):>3} facts  {escape(article.title)}{notes}", soft_wrap=True
+            f"{article.id}  {len(result.facts):>3} facts  {shown(article.title)}{notes}", soft_wrap=True
         )
     console.print(f"{total} facts from {len(ids)} articles")
 
@@ -368,7 +384,7 @@ def ask(
     settings = settings_of(ctx)
     answerer = Answerer(Library.open(settings), settings)
     streamed = not as_json and not extractive and answerer.chat is not None
-    on_token = (lambda t: console.print(escape(t), end="", style="dim")) if streamed else None
+    on_token = (lambda t: console.print(shown_text(t), end="", style="dim")) if streamed else None
     answer = answerer.ask(
         question, k, date_option(since, "--since"), date_option(until, "--until"), extractive, on_token
     )
@@ -386,37 +402,37 @@ def print_frame(q: Question) -> None:
     """How the question was read: answer type, expected figure, entities, attribute, days, kinds."""
     table = Table(show_header=False, box=None, title="[bold]question frame[/]", title_justify="left")
     for name, value in q.explain():
-        table.add_row(f"[dim]{name}[/]", escape(value))
+        table.add_row(f"[dim]{name}[/]", shown(value))
     console.print(table)
 
 
 def print_answer(answer: Answer) -> None:
     """The answer with its [n] markers, then its sources with dates, spans and links."""
     if answer.abstained:
-        console.print(f"[yellow]{escape(answer.text)}[/]")
+        console.print(f"[yellow]{shown_text(answer.text)}[/]")
         for note in answer.notes[:1]:
-            console.print(f"[dim]({escape(note)})[/]")
+            console.print(f"[dim]({shown(note)})[/]")
         if answer.closest:
             console.print("Closest articles in the library:")
         for s in answer.closest:
             console.print(
-                f"  {s.id}  {s.meta.published or '(no date)'}  {escape(s.meta.title or '(untitled)')}"
+                f"  {s.id}  {s.meta.published or '(no date)'}  {shown(s.meta.title or '(untitled)')}"
             )
         return
-    console.print(re.sub(r"\[(\d+)\]", r"[bold cyan]\[\1][/]", escape(answer.text)), soft_wrap=False)
+    console.print(re.sub(r"\[(\d+)\]", r"[bold cyan]\[\1][/]", shown_text(answer.text)), soft_wrap=False)
     if answer.notes:
         console.print(f"[dim]verification removed {len(answer.notes)} unsupported sentence(s)[/]")
     console.print(f"\n[bold]Sources[/] [dim]({answer.mode})[/]")
     for c in answer.citations:
         meta, span = c.article.meta, c.passage.span
         console.print(
-            f"[bold cyan]\\[{c.n}][/] {escape(meta.title or '(untitled)')} "
-            f"[dim]— {escape(meta.source or 'unknown')}, {meta.published or 'no date'} · {c.article.id} "
+            f"[bold cyan]\\[{c.n}][/] {shown(meta.title or '(untitled)')} "
+            f"[dim]— {shown(meta.source or 'unknown')}, {meta.published or 'no date'} · {c.article.id} "
             f"span [{span.start}:{span.end})[/]",
             soft_wrap=True,
         )
         if c.url:
-            console.print(f"    [link={c.url}]{escape(c.url)}[/link]", soft_wrap=True)
+            console.print(f"    [link={printable_line(c.url)}]{shown(c.url)}[/link]", soft_wrap=True)
 
 
 UI_APP = Path(__file__).resolve().parent.parent / "ui" / "app.py"
@@ -451,5 +467,5 @@ def main() -> None:
     try:
         app()
     except NewsdeskError as exc:
-        err_console.print(f"[red]error:[/] {escape(str(exc))}")
+        err_console.print(f"[red]error:[/] {shown(str(exc))}")
         sys.exit(2)

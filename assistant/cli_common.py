@@ -18,10 +18,13 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from assistant.errors import NewsdeskError, NotFoundError
 from assistant.models import ArticleMeta, IngestOutcome
 from assistant.settings import Settings
+from assistant.text import printable, printable_line
 from ingest.extract import parse_date
 from ingest.pipeline import Ingestor, Source
+from vectorstore.catalog import Catalog
 from vectorstore.library import Library
 
 console = Console(highlight=False)
@@ -34,6 +37,16 @@ _STATUS_STYLE = {
     "failed": ("✗", "red"),
     "skipped": ("-", "dim"),
 }
+
+
+def shown(value: object) -> str:
+    """A value for one line of rich output: no control or escape characters, its markup escaped."""
+    return escape(printable_line(str(value)))
+
+
+def shown_text(text: str) -> str:
+    """Text (lines kept) for rich output: no control or escape characters, its markup escaped."""
+    return escape(printable(text))
 
 
 def settings_of(ctx: typer.Context) -> Settings:
@@ -67,7 +80,7 @@ class _Bar:
 
     def started(self, item: str) -> None:
         """Show what is being worked on."""
-        self.progress.update(self.task, description=escape(_short(item)))
+        self.progress.update(self.task, description=shown(_short(item)))
 
     def done(self, outcome: IngestOutcome) -> None:
         """Advance and print the item's line above the bar."""
@@ -93,15 +106,15 @@ def _display(item: str) -> str:
 def outcome_line(outcome: IngestOutcome) -> str:
     """One rich-markup line for an ingest outcome."""
     icon, style = _STATUS_STYLE[outcome.status]
-    item = escape(_display(outcome.item))
+    item = shown(_display(outcome.item))
     if outcome.status == "added":
-        note = f" [dim]({escape(outcome.message)})[/]" if outcome.message else ""
+        note = f" [dim]({shown(outcome.message)})[/]" if outcome.message else ""
         return (
             f"[{style}]{icon}[/] {item} → [bold]{outcome.article_id}[/] "
-            f"{escape(outcome.title or '(untitled)')} "
+            f"{shown(outcome.title or '(untitled)')} "
             f"[dim]{outcome.passages} passages, {outcome.facts} facts[/]{note}"
         )
-    return f"[{style}]{icon}[/] {item}: {escape(outcome.message)}"
+    return f"[{style}]{icon}[/] {item}: {shown(outcome.message)}"
 
 
 def run_ingest(
@@ -124,3 +137,21 @@ def run_ingest(
         + (f", {counts['skipped']} skipped" if counts["skipped"] else "")
     )
     return outcomes
+
+
+def ids_to_remove(catalog: Catalog, prefixes: list[str], yes: bool) -> list[str]:
+    """The full ids that ids or prefixes name; more than one article, or an ambiguous prefix, needs --yes."""
+    found: dict[str, None] = {}
+    for prefix in prefixes:
+        ids = catalog.matching(prefix)
+        if not ids:
+            raise NotFoundError(f"no article id starts with {prefix!r}: see `newsdesk articles`")
+        if len(ids) > 1 and not yes:
+            raise NewsdeskError(
+                f"{len(ids)} articles have ids starting with {prefix!r}: give more characters of the id, "
+                "or pass --yes to remove all of them"
+            )
+        found.update(dict.fromkeys(ids))
+    if len(found) > 1 and not yes:
+        raise NewsdeskError(f"this removes {len(found)} articles: pass --yes to remove them all")
+    return list(found)

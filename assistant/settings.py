@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     user_agent: str = "newsdesk/0.1 (+market-news analysis assistant)"
     max_file_bytes: int = 25 * 1024 * 1024
     min_article_words: int = 60
+    max_article_chars: int = Field(
+        400_000,
+        description="Longest article text ingested, in characters; longer items fail before chunking.",
+    )
 
     chunk_min_words: int = 80
     chunk_max_words: int = 250

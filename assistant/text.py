@@ -38,3 +38,27 @@ def _split_line(text: str, start: int, end: int) -> tuple[tuple[int, int], ...]:
 def sentences_by_line(text: str) -> dict[tuple[int, int], tuple[tuple[int, int], ...]]:
     """Every line's sentence spans, keyed by the line's span; cached, as ingest and extraction both ask."""
     return {(a, b): _split_line(text, a, b) for a, b in line_spans(text)}
+
+
+# terminal escape sequences: CSI (ESC [ or the 8-bit \x9b), string commands (OSC, DCS, SOS, PM, APC) up to
+# their terminator or the end of the line, and the other two-character ESC sequences
+_ESCAPE_SEQUENCE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    r"|\x1b[\]PX^_][^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -/]*[0-~]?"
+)
+# C0 controls but tab and newline, DEL and the C1 controls
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text without terminal escape sequences and control characters (tab and newline kept)."""
+    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
+
+
+_BREAK = re.compile(r"[\t\n\r\v\f\x85\u2028\u2029]")
+
+
+def printable_line(text: str) -> str:
+    """printable() text on one line (line breaks and tabs become spaces), for titles, names and messages."""
+    return printable(_BREAK.sub(" ", text))

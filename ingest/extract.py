@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from urllib.parse import urlparse
 
 from assistant.errors import ExtractionError
 from assistant.models import ArticleMeta
-from ingest.clean import clean_text
+from ingest.clean import clean_field, clean_text, is_http
 
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 _MD_TITLE = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
@@ -72,28 +73,15 @@ def extract_html(html: str | bytes, item: str, url: str | None = None) -> Draft:
         raise ExtractionError(
             f"{item}: no article text found in the page; is it an article, or rendered by script?"
         )
-    canonical = doc.get("url") if _is_http(doc.get("url")) else None
+    canonical = doc.get("url") if is_http(doc.get("url")) else None
     meta = ArticleMeta(
         url=canonical or url,
-        title=_clean_field(doc.get("title")),
-        source=_clean_field(doc.get("sitename")),
-        author=_clean_field(doc.get("author")),
+        title=clean_field(doc.get("title")),
+        source=clean_field(doc.get("sitename")),
+        author=clean_field(doc.get("author")),
         published=parse_date(doc.get("date")),
     )
     return Draft(text=clean_text(doc["text"]), meta=meta, item=item)
-
-
-def _is_http(value: object) -> bool:
-    """True for an absolute http(s) URL."""
-    return isinstance(value, str) and value.startswith(("http://", "https://"))
-
-
-def _clean_field(value: object) -> str | None:
-    """A stripped metadata string, or None when empty."""
-    if not isinstance(value, str):
-        return None
-    value = " ".join(value.split())
-    return value or None
 
 
 def extract_pdf(data: bytes, item: str) -> Draft:
@@ -104,7 +92,7 @@ def extract_pdf(data: bytes, item: str) -> Draft:
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
-            raise ExtractionError(f"{item}: the PDF is encrypted; save an unprotected copy and ingest that")
+            _unlock(reader, item)
         pages = [page.extract_text() or "" for page in reader.pages]
         info = reader.metadata
     except ExtractionError:
@@ -117,10 +105,30 @@ def extract_pdf(data: bytes, item: str) -> Draft:
             f"{item}: the PDF has no extractable text (a scanned image?); run OCR and ingest the text"
         )
     meta = ArticleMeta(
-        title=_clean_field(info.title) if info else None,
-        author=_clean_field(info.author) if info else None,
+        title=clean_field(info.title) if info else None,
+        author=clean_field(info.author) if info else None,
     )
     return Draft(text=text, meta=meta, item=item)
+
+
+def _unlock(reader: Any, item: str) -> None:
+    """Open an encrypted PDF with the empty user password (owner-password-only files), or refuse it."""
+    from pypdf.errors import DependencyError
+
+    try:
+        opened = reader.decrypt("")
+    except DependencyError as exc:
+        raise ExtractionError(
+            f"{item}: the PDF's encryption needs the `cryptography` package; pip install cryptography"
+        ) from exc
+    except NotImplementedError as exc:
+        raise ExtractionError(
+            f"{item}: the PDF uses an encryption pypdf cannot read ({exc}); save an unprotected copy"
+        ) from exc
+    if not opened:
+        raise ExtractionError(
+            f"{item}: the PDF is password-protected; save an unprotected copy and ingest that"
+        )
 
 
 def _front_matter(text: str) -> tuple[dict[str, str], str]:
@@ -149,7 +157,7 @@ def extract_markdown(raw: str, item: str) -> Draft:
         title=fields.get("title") or (heading[1].strip() if heading else None),
         source=fields.get("source") or fields.get("site"),
         author=fields.get("author"),
-        url=fields.get("url") if _is_http(fields.get("url")) else None,
+        url=fields.get("url") if is_http(fields.get("url")) else None,
         published=parse_date(fields.get("date") or fields.get("published")),
     )
     return Draft(text=text, meta=meta, item=item, given_as_text=True)
@@ -169,8 +177,8 @@ def html_fragment_to_text(fragment: str) -> str:
 
     if not fragment.strip():
         return ""
-    if "<" not in fragment:
-        return clean_text(fragment)
+    if "<" not in fragment:  # text with entities only (AT&amp;T): decode them
+        return clean_text(html.unescape(fragment))
     root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     for element in root.iter("p", "div", "br", "li", "h1", "h2", "h3", "h4", "blockquote", "tr"):
         element.tail = "\n" + (element.tail or "")

@@ -1,7 +1,9 @@
-"""Local files and directories: type checks, size and emptiness limits, manifests of metadata."""
+"""Local files and directories: type checks, size and emptiness limits, decoding (shared with fetched bodies),
+manifests of metadata."""
 
 from __future__ import annotations
 
+import codecs
 import json
 from pathlib import Path
 
@@ -45,16 +47,114 @@ def read_checked(path: Path, settings: Settings) -> bytes:
     return path.read_bytes()
 
 
-def _decode_text(data: bytes, path: Path) -> str:
-    """Text of a .txt/.md file: UTF-8 (with or without BOM), else Latin-1; binary data is refused."""
-    if looks_binary(data):
-        raise UnsupportedSourceError(
-            f"{path}: binary data, not text; give a text, Markdown, HTML or PDF file"
-        )
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE, whose BOM it starts with
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_WIDE = {"utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"}
+
+
+def _zeros(head: bytes, offset: int, step: int) -> float:
+    """Share of NUL bytes at positions offset, offset + step, ... of head."""
+    picked = head[offset::step]
+    return picked.count(0) / len(picked) if picked else 0.0
+
+
+def _wide_codec(data: bytes) -> str | None:
+    """UTF-32 or UTF-16 (and byte order) of BOM-less text, told by where its NUL bytes fall."""
+    head = data[: 4096 - 4096 % 4]
+    if len(head) < 4:
+        return None
+    z4 = [_zeros(head, i, 4) for i in range(4)]
+    if min(z4[2], z4[3]) >= 0.9 and z4[0] < 0.1:
+        return "utf-32-le"
+    if min(z4[0], z4[1]) >= 0.9 and z4[3] < 0.1:
+        return "utf-32-be"
+    even, odd = _zeros(head, 0, 2), _zeros(head, 1, 2)
+    if odd >= 0.7 and even < 0.1:
+        return "utf-16-le"
+    if even >= 0.7 and odd < 0.1:
+        return "utf-16-be"
+    return None
+
+
+def _codec(declared: str | None) -> str | None:
+    """Python's name for a declared charset, or None when it is missing or unknown."""
     try:
-        return data.decode("utf-8-sig")
+        return codecs.lookup(declared).name if declared else None
+    except LookupError:
+        return None
+
+
+def _certain_text(data: bytes, declared: str | None) -> str | None:
+    """Text whose encoding the bytes show: a BOM, UTF-16/32 NUL patterns or a declared UTF-16/32."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(name, errors="replace")
+    declared_wide = _codec(declared) if _codec(declared) in _WIDE else None
+    codec = _wide_codec(data) or declared_wide
+    return data.decode(codec, errors="replace") if codec else None
+
+
+def _guessed_text(data: bytes, declared: str | None) -> str:
+    """Text of ASCII-compatible bytes: the declared charset, else UTF-8, else a charset-normalizer guess."""
+    codec = _codec(declared)
+    if codec:
+        return data.decode(codec, errors="replace")
+    try:
+        return data.decode("utf-8")
     except UnicodeDecodeError:
-        return data.decode("latin-1")
+        pass
+    from charset_normalizer import from_bytes
+
+    # short Western text is often guessed as another Latin code page; Windows-1252 wins when it reads clean
+    match = from_bytes(data, cp_isolation=["cp1252"]).best() or from_bytes(data).best()
+    return str(match) if match is not None else data.decode("cp1252", errors="replace")
+
+
+def _refuse_binary(item: str, what: str) -> UnsupportedSourceError:
+    """The one-line error for bytes that are not text."""
+    hint = "give a text, Markdown, HTML or PDF file" if what == "text" else "check the file or link"
+    return UnsupportedSourceError(f"{item}: binary data, not {what}; {hint}")
+
+
+def decode_text(data: bytes, item: str, declared: str | None = None) -> str:
+    """Text of a file or fetched body: BOM, UTF-16/32, declared charset, UTF-8, a guess; binary refused."""
+    text = _certain_text(data, declared)
+    if text is None:
+        if looks_binary(data):
+            raise _refuse_binary(item, "text")
+        return _guessed_text(data, declared)
+    if looks_binary(text[:4096].encode("utf-8")):
+        raise _refuse_binary(item, "text")
+    return text
+
+
+def html_markup(data: bytes, item: str, declared: str | None = None) -> str | bytes:
+    """HTML for trafilatura: decoded when the encoding is known, else the bytes (it reads <meta charset>)."""
+    text = _certain_text(data, declared)
+    if text is None:
+        if looks_binary(data):
+            raise _refuse_binary(item, "HTML")
+        return data.decode(codec, errors="replace") if (codec := _codec(declared)) else data
+    if looks_binary(text[:4096].encode("utf-8")):
+        raise _refuse_binary(item, "HTML")
+    return text
+
+
+def draft_from_bytes(
+    data: bytes, kind: str, item: str, declared: str | None = None, url: str | None = None
+) -> Draft:
+    """Extract the article held in a file's or a fetched body's bytes, by kind (pdf, html, markdown, text)."""
+    if kind == "pdf":
+        return extract_pdf(data, item)
+    if kind == "html":
+        return extract_html(html_markup(data, item, declared), item, url=url)
+    text = decode_text(data, item, declared)
+    return extract_markdown(text, item) if kind == "markdown" else extract_plain(text, item)
 
 
 def draft_from_file(path: Path, settings: Settings) -> Draft:
@@ -65,17 +165,9 @@ def draft_from_file(path: Path, settings: Settings) -> Draft:
             f"{path}: unsupported file type {path.suffix or '(none)'}; supported: {_supported()}"
         )
     data = read_checked(path, settings)
-    item = str(path)
-    if kind == "pdf":
-        if not data.startswith(b"%PDF"):
-            raise UnsupportedSourceError(f"{path}: not a PDF file (no %PDF header); check the file")
-        return extract_pdf(data, item)
-    if kind == "html":
-        if looks_binary(data):
-            raise UnsupportedSourceError(f"{path}: binary data, not HTML; check the file")
-        return extract_html(data, item)
-    text = _decode_text(data, path)
-    return extract_markdown(text, item) if kind == "markdown" else extract_plain(text, item)
+    if kind == "pdf" and not data.startswith(b"%PDF"):
+        raise UnsupportedSourceError(f"{path}: not a PDF file (no %PDF header); check the file")
+    return draft_from_bytes(data, kind, str(path))
 
 
 def manifest_meta(path: Path) -> ArticleMeta:
@@ -96,14 +188,23 @@ def manifest_meta(path: Path) -> ArticleMeta:
     )
 
 
-def directory_files(directory: Path) -> tuple[list[Path], list[Path]]:
-    """Article files under a directory (recursively, hidden ones aside) and the files skipped."""
+def _outside(path: Path, root: Path) -> bool:
+    """True for a symbolic link whose target lies outside the root folder."""
+    return path.is_symlink() and not path.resolve().is_relative_to(root)
+
+
+def directory_files(directory: Path) -> tuple[list[Path], list[Path], list[Path]]:
+    """Article files under a directory (recursively, hidden ones aside), the files skipped, and the
+    symbolic links that lead out of it (not followed)."""
+    root = directory.resolve()
     wanted: list[Path] = []
     skipped: list[Path] = []
+    links: list[Path] = []
     for path in sorted(directory.rglob("*")):
-        if not path.is_file() or any(part.startswith(".") for part in path.relative_to(directory).parts):
+        if any(part.startswith(".") for part in path.relative_to(directory).parts):
             continue
-        if path.name == MANIFEST:
-            continue
-        (wanted if path.suffix.lower() in ARTICLE_SUFFIXES else skipped).append(path)
-    return wanted, skipped
+        if _outside(path, root):
+            links.append(path)
+        elif path.is_file() and path.name != MANIFEST:
+            (wanted if path.suffix.lower() in ARTICLE_SUFFIXES else skipped).append(path)
+    return wanted, skipped, links

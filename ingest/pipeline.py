@@ -14,13 +14,21 @@ from assistant.facts import Fact
 from assistant.models import Article, ArticleMeta, IngestOutcome, Passage
 from assistant.settings import Settings
 from ingest.chunk import chunk_spans
-from ingest.clean import word_count
-from ingest.extract import Draft, extract_html, extract_pdf, extract_plain, site_from_url
+from ingest.clean import clean_meta, word_count
+from ingest.extract import Draft, extract_plain, site_from_url
 from ingest.feeds import FeedEntry, looks_like_feed, parse_feed
 from ingest.fetch import FEED_TYPES, PDF_TYPES, TEXT_TYPES, Fetched, Fetcher
-from ingest.files import FEED_SUFFIXES, directory_files, draft_from_file, manifest_meta, read_checked
+from ingest.files import (
+    FEED_SUFFIXES,
+    directory_files,
+    draft_from_bytes,
+    draft_from_file,
+    manifest_meta,
+    read_checked,
+)
 from vectorstore.library import Library
 
+OUTSIDE_LINK = "a symbolic link out of the folder, not followed; give its target by name to ingest it"
 BATCH_ARTICLES = 48  # articles whose passages are embedded together: fewer, larger encode calls
 
 
@@ -168,7 +176,7 @@ class Ingestor:
             return
         path = Path(source)
         if path.is_dir():
-            files, skipped = directory_files(path)
+            files, skipped, links = directory_files(path)
             if not files:
                 yield failed(
                     label, SourceError(f"{label}: no .html .htm .txt .md or .pdf files in the directory")
@@ -182,6 +190,8 @@ class Ingestor:
                     else "not an article file type"
                 )
                 yield IngestOutcome(item=str(file), status="skipped", message=reason)
+            for link in links:
+                yield IngestOutcome(item=str(link), status="skipped", message=OUTSIDE_LINK)
         elif path.is_file() and path.suffix.lower() in FEED_SUFFIXES:
             try:
                 yield from self._feed_jobs(read_checked(path, self.settings), label)
@@ -272,8 +282,9 @@ class Ingestor:
     def _prepare(self, job: Job, overrides: ArticleMeta, position: int) -> _Prepared:
         """Load a job's draft and cut it into an article and its passages."""
         draft = job.load()
+        self._check_size(draft)
         self._check_length(draft)
-        meta = draft.meta.overridden_by(job.meta).overridden_by(overrides)
+        meta = clean_meta(draft.meta.overridden_by(job.meta).overridden_by(overrides))
         meta = meta.filled_from(ArticleMeta(source=site_from_url(meta.url)))
         article = Article.create(draft.text, meta, datetime.now(UTC).replace(tzinfo=None))
         s = self.settings
@@ -287,6 +298,15 @@ class Ingestor:
             return []
         others = self.library.catalog.ids_with_url(article.meta.url)
         return [f"new version of {', '.join(others)} (same URL, different text)"] if others else []
+
+    def _check_size(self, draft: Draft) -> None:
+        """Refuse article text over the length cap before it is chunked and its facts extracted."""
+        cap = self.settings.max_article_chars
+        if len(draft.text) > cap:
+            raise SourceError(
+                f"{draft.item}: the article text is {len(draft.text):,} characters, over the {cap:,} limit "
+                "(NEWSDESK_MAX_ARTICLE_CHARS); split it or raise the limit"
+            )
 
     def _check_length(self, draft: Draft) -> None:
         """Refuse drafts too short to be an article."""
@@ -337,13 +357,11 @@ class Ingestor:
 
 
 def draft_from_fetched(fetched: Fetched) -> Draft:
-    """Extract the article from a fetched page, PDF or text file."""
+    """Extract the article from a fetched page, PDF or text file, decoded as files are."""
     item = fetched.requested_url
     if fetched.media_type in PDF_TYPES or fetched.body.startswith(b"%PDF"):
-        draft = extract_pdf(fetched.body, item)
-        return Draft(draft.text, draft.meta.filled_from(ArticleMeta(url=fetched.url)), item)
-    if fetched.media_type in TEXT_TYPES:
-        draft = extract_plain(fetched.text(), item)
-        return Draft(draft.text, draft.meta.filled_from(ArticleMeta(url=fetched.url)), item)
-    # a charset declared in the HTTP header wins; otherwise trafilatura detects it from the bytes
-    return extract_html(fetched.text() if fetched.charset else fetched.body, item, url=fetched.url)
+        kind = "pdf"
+    else:
+        kind = "text" if fetched.media_type in TEXT_TYPES else "html"
+    draft = draft_from_bytes(fetched.body, kind, item, fetched.charset, url=fetched.url)
+    return Draft(draft.text, draft.meta.filled_from(ArticleMeta(url=fetched.url)), item)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -250,16 +251,26 @@ class Catalog:
             return _to_article(row)
 
     def resolve(self, prefix: str) -> str:
-        """The one article id starting with prefix."""
-        with self._sessions() as session:
-            ids = list(
-                session.scalars(select(ArticleRow.id).where(ArticleRow.id.startswith(prefix)).limit(2))
-            )
+        """The one article id starting with prefix (at least 4 hex characters)."""
+        ids = self.matching(prefix)
         if not ids:
             raise NotFoundError(f"no article id starts with {prefix!r}: see `newsdesk articles`")
         if len(ids) > 1:
-            raise NotFoundError(f"article id prefix {prefix!r} is ambiguous: give more characters")
+            raise NotFoundError(
+                f"{len(ids)} article ids start with {prefix!r}: give more characters of the id"
+            )
         return ids[0]
+
+    def matching(self, prefix: str) -> list[str]:
+        """Ids of all articles starting with prefix: 4 or more hex characters, taken literally (no LIKE)."""
+        if not re.fullmatch(r"[0-9a-fA-F]{4,64}", prefix):
+            raise NotFoundError(
+                f"{prefix!r} is not an article id: "
+                "give at least 4 characters of the id (see `newsdesk articles`)"
+            )
+        with self._sessions() as session:
+            query = select(ArticleRow.id).where(ArticleRow.id.startswith(prefix.lower(), autoescape=True))
+            return list(session.scalars(query.order_by(ArticleRow.id)))
 
     def summaries(self) -> list[ArticleSummary]:
         """Every article with its passage count, newest publication first."""
