@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     fetch_timeout: float = 20.0
     fetch_max_bytes: int = 10 * 1024 * 1024
     fetch_max_redirects: int = 5
+    allow_private_urls: bool = Field(
+        False, description="Fetch loopback, private and link-local addresses too (intranets, tests)."
+    )
     user_agent: str = "newsdesk/0.1 (+market-news analysis assistant)"
     max_file_bytes: int = 25 * 1024 * 1024
     min_article_words: int = 60

@@ -1,4 +1,4 @@
-"""HTTP fetching with timeouts, a redirect limit, a size cap and a content-type check."""
+"""HTTP fetching under the fetch policy: timeouts, a redirect limit, a size cap, a content-type check."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import httpx
 
 from assistant.errors import FetchError
 from assistant.settings import Settings
+from ingest.policy import AddressRefused, FetchPolicy, PolicyTransport
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 FEED_TYPES = (
@@ -45,12 +46,14 @@ class Fetched:
 class Fetcher:
     """Fetches URLs for ingest; one httpx client, reused."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, policy: FetchPolicy | None = None) -> None:
         self.settings = settings
+        self.policy = policy or FetchPolicy.from_settings(settings)
+        # redirects are followed here, hop by hop, so the policy sees every address before it is reached
         self._client = httpx.Client(
             timeout=httpx.Timeout(settings.fetch_timeout, connect=min(10.0, settings.fetch_timeout)),
-            follow_redirects=True,
-            max_redirects=settings.fetch_max_redirects,
+            follow_redirects=False,
+            transport=PolicyTransport(self.policy),
             headers={
                 "User-Agent": settings.user_agent,
                 "Accept": "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,"
@@ -73,20 +76,7 @@ class Fetcher:
     def fetch(self, url: str) -> Fetched:
         """GET url and return its body, or raise FetchError with a one-line reason."""
         try:
-            with self._client.stream("GET", url) as response:
-                self._check_status(url, response)
-                media_type, charset = _content_type(response.headers.get("content-type", ""))
-                if media_type and media_type not in ACCEPTED_TYPES:
-                    raise FetchError(
-                        f"{url}: content type {media_type} is not an article page or feed; "
-                        "give a link to an HTML page, feed or PDF"
-                    )
-                body = self._read_capped(url, response)
-                final = str(response.url)
-        except httpx.TooManyRedirects as exc:
-            raise FetchError(
-                f"{url}: more than {self.settings.fetch_max_redirects} redirects; check the link"
-            ) from exc
+            return self._follow(url)
         except httpx.TimeoutException as exc:
             raise FetchError(
                 f"{url}: timed out after {self.settings.fetch_timeout:g}s; "
@@ -98,7 +88,44 @@ class Fetcher:
             raise FetchError(
                 f"{url}: could not connect ({_reason(exc)}); check the address and your network"
             ) from exc
-        return Fetched(url=final, requested_url=url, media_type=media_type, charset=charset, body=body)
+
+    def _follow(self, url: str) -> Fetched:
+        """GET url, following redirects one hop at a time, each hop checked by the policy first."""
+        self.policy.check_url(url)
+        request = self._client.build_request("GET", url)
+        hop: str | None = None  # the redirect target being fetched, None for url itself
+        for _ in range(self.settings.fetch_max_redirects + 1):
+            response = self._send(url, hop, request)
+            try:
+                if response.next_request is None:
+                    return self._read(url, response)
+                request = response.next_request
+                hop = str(request.url)
+                self.policy.check_url(url, hop)
+            finally:
+                response.close()
+        raise FetchError(f"{url}: more than {self.settings.fetch_max_redirects} redirects; check the link")
+
+    def _send(self, url: str, hop: str | None, request: httpx.Request) -> httpx.Response:
+        """Send one request, streaming; a refused address becomes a FetchError naming url (and hop)."""
+        try:
+            return self._client.send(request, stream=True)
+        except AddressRefused as exc:
+            raise FetchError(exc.message(url, hop)) from None
+
+    def _read(self, url: str, response: httpx.Response) -> Fetched:
+        """The final response's body, once its status and content type pass."""
+        self._check_status(url, response)
+        media_type, charset = _content_type(response.headers.get("content-type", ""))
+        if media_type and media_type not in ACCEPTED_TYPES:
+            raise FetchError(
+                f"{url}: content type {media_type} is not an article page or feed; "
+                "give a link to an HTML page, feed or PDF"
+            )
+        body = self._read_capped(url, response)
+        return Fetched(
+            url=str(response.url), requested_url=url, media_type=media_type, charset=charset, body=body
+        )
 
     def _check_status(self, url: str, response: httpx.Response) -> None:
         """Raise for any non-2xx final status."""

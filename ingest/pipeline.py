@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
@@ -26,6 +26,7 @@ from ingest.files import (
     manifest_meta,
     read_checked,
 )
+from ingest.policy import has_credentials, without_credentials
 from vectorstore.library import Library
 
 OUTSIDE_LINK = "a symbolic link out of the folder, not followed; give its target by name to ingest it"
@@ -144,7 +145,7 @@ class Ingestor:
         pending: list[tuple[int, Job]] = []
         seq = 0
         for source in sources:
-            label = source.label if isinstance(source, TextSource) else str(source)
+            label = source.label if isinstance(source, TextSource) else without_credentials(str(source))
             progress.started(label)
             try:
                 entries = list(self._expand(source))
@@ -216,14 +217,14 @@ class Ingestor:
                 yield from self._feed_jobs(fetched.body, url)
                 return
         except NewsdeskError as exc:
-            yield failed(url, exc)
+            yield failed(without_credentials(url), exc)  # the policy refuses user:pass@; never shown
             return
         yield Job(url, lambda: draft_from_fetched(fetched))
 
     def _feed_jobs(self, body: bytes, label: str) -> Iterator[Job]:
         """One job per feed entry."""
-        for n, entry in enumerate(parse_feed(body, label), start=1):
-            item = entry.link or f"{label}#{n}"
+        for n, entry in enumerate(map(_entry_without_credentials, parse_feed(body, label)), start=1):
+            item = without_credentials(entry.link) if entry.link else f"{label}#{n}"
             yield Job(item, lambda entry=entry, item=item: self._load_entry(entry, item))  # type: ignore[misc]
 
     def _load_entry(self, entry: FeedEntry, item: str) -> Draft:
@@ -354,6 +355,13 @@ class Ingestor:
                         message="; ".join(r.notes),
                     ),
                 )
+
+
+def _entry_without_credentials(entry: FeedEntry) -> FeedEntry:
+    """The entry with user:pass@ taken out of the URL it would store; its link still fails the policy."""
+    if not entry.meta.url or not has_credentials(entry.meta.url):
+        return entry
+    return replace(entry, meta=entry.meta.model_copy(update={"url": without_credentials(entry.meta.url)}))
 
 
 def draft_from_fetched(fetched: Fetched) -> Draft:

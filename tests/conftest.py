@@ -100,6 +100,17 @@ class FixtureServer:
         return self.url(path)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def allow_private_urls() -> Iterator[None]:
+    """Opt in to private addresses: the fixture servers are on 127.0.0.1 (subprocesses inherit this).
+
+    Tests of the fetch policy itself build their Settings with allow_private_urls=False.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NEWSDESK_ALLOW_PRIVATE_URLS", "1")
+        yield
+
+
 @pytest.fixture()
 def http_server() -> Iterator[FixtureServer]:
     """A fresh fixture server per test, stopped afterwards."""
