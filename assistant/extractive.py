@@ -104,7 +104,8 @@ def _sentences(hits: Sequence[SearchHit]) -> list[tuple[int, int, str]]:
         for spans in sentences_by_line(hit.passage.text).values():
             for a, b in spans:
                 sentence = plain_sentence(hit.passage.text[a:b])
-                if sentence.endswith("?") or not 6 <= len(sentence.split()) <= 70:
+                words = len(sentence.split())
+                if sentence.endswith("?") or words > 70 or words < (3 if numbers_in(sentence) else 6):
                     continue  # a question answers nothing; fragments and run-ons make poor answers
                 if sentence not in seen:  # overlapping passages repeat sentences
                     seen.add(sentence)
@@ -189,10 +190,11 @@ def _lead(q: Question, ranked: list[Candidate]) -> Candidate:
     covering = [c for c in ranked if c.covers]
     if covering:
         return max(covering, key=lambda c: (c.own_fact, c.relevance))
-    if q.answer_type == "cause":  # the closest in meaning of the sentences stating a move or a cause
-        top = max(c.base for c in ranked)
+    if q.answer_type == "cause":  # the closest in meaning of the sentences stating a move or a cause,
+        top = max(c.base for c in ranked)  # those that name what moved (the focus) first
         telling = [c for c in ranked if (c.causal or c.states) and c.base >= 0.7 * top]
-        return max(telling or ranked, key=lambda c: c.base)
+        named = [c for c in telling if q.focus is None or q.focus.found_in(c.text)]
+        return max(named or telling or ranked, key=lambda c: c.base)
     best = ranked[0]
     figures = [c for c in ranked if c.has_figure and c.relevance >= 0.85 * best.relevance]
     return figures[0] if figures else best
@@ -206,17 +208,21 @@ def select(q: Question, found: list[Candidate]) -> list[Candidate]:
     first = _lead(q, ranked)
     chosen = [first]
     why = q.answer_type == "cause"
-    for c in ranked:  # more from the same passage: it is where the answer lives
+    for c in ranked:  # more from the same passage about the same things: it is where the answer lives
         if len(chosen) >= 4 or c.relevance < 0.6 * first.base:
             break
-        if c.n == first.n and _fresh(c, chosen) and (c.has_figure or c.causal):
+        about = all(n.found_in(c.text) for n in q.required) if q.answer_type in _FOCUSED else True
+        if c.n == first.n and _fresh(c, chosen) and (c.has_figure or c.causal) and about:
             chosen.append(c)
     if not any(c.has_figure for c in chosen):  # what happened, in figures, from the same article
         _add_nearest(ranked, chosen, first, lambda c: c.has_figure)
     if why:
         _add_causes(q, ranked, chosen, first)
-    # what happened (figures) first, then why; passage order within each
-    return _with_antecedents(sorted(chosen, key=lambda c: (not c.has_figure, c.n, c.position)), found)
+    # a figure answer opens with its lead; else what happened (figures) first, then why; passage order
+    ordered = sorted(chosen, key=lambda c: (not c.has_figure, c.n, c.position))
+    if q.answer_type in _FOCUSED:
+        ordered = [first, *(c for c in ordered if c is not first)]
+    return _with_antecedents(ordered, found)
 
 
 # A sentence opening on a pronoun and a verb ("That triggered ...", "No wonder this sent ...") speaks of

@@ -29,6 +29,7 @@ from assistant.facts import MOVE_KINDS, Fact
 from assistant.knowledge.models import Expects
 from assistant.models import Span
 from assistant.question import Attribute, Question
+from assistant.question.period import period_of
 from assistant.retrieve import canonical, entity_names
 from assistant.verify import NumberMention, numbers_in
 from vectorstore.embeddings import Embedder
@@ -150,19 +151,55 @@ def _group_total(q: Question, mention: NumberMention, item: Evidence) -> bool:
     return False
 
 
+def _someone_elses(q: Question, mention: NumberMention, item: Evidence) -> bool:
+    """True when the figure is a stored fact's about another thing than the named ones ("Admiral is down
+    8.1% after Sabre's warning" gives no figure for Sabre)."""
+    if not q.required:
+        return False
+    kinds = q.focus.kinds if q.focus is not None and q.focus.kinds else q.kinds
+    if item.start is not None:
+        at = Span(start=item.start + mention.start, end=item.start + mention.end)
+        facts = [f for f in item.facts if f.span.overlaps(at)]
+    else:
+        facts = [f for f in item.facts if _equal(f.main_value(), mention.value)]
+    facts = [f for f in facts if not kinds or f.kind in kinds]
+    return bool(facts) and not any(_about_named(q, f) for f in facts)
+
+
+def _about_named(q: Question, fact: Fact) -> bool:
+    """True when a fact is about a named thing: its own, or a group holding it, or its name in the subject."""
+    members = {m.casefold() for m in getattr(fact, "members", ())}
+    return (
+        own_fact(q, fact)
+        or bool(members & entity_names(q))
+        or any(_same_name(c.phrase, fact.subject) or c.found_in(fact.subject) for c in q.required)
+    )
+
+
+def _same_name(phrase: str, subject: str) -> bool:
+    """True when a fact's subject is the question's name or its first words ("Quillon" for "Quillon
+    Assurance", as wire copy shortens a name after naming it)."""
+    words, named = subject.casefold().split(), phrase.casefold().split()
+    return bool(words) and len(subject) >= 3 and named[: len(words)] == words
+
+
 def _equal(value: float | None, figure: float) -> bool:
     """True when a fact's value is the figure (within 0.5%, the sign aside)."""
     return value is not None and abs(abs(value) - abs(figure)) <= 0.005 * max(abs(value), 1e-9)
 
 
 def states_figure(q: Question, item: Evidence) -> bool:
-    """True when the sentence states a figure of the expected kind that is not another fact's (a count
-    followed by what it counts: "3,700 jobs", not "a 60-day notice") nor a group's total for a member."""
+    """True when the sentence states a figure of the expected kind, for no other period than the one asked,
+    that is not another fact's (a count followed by what it counts: "3,700 jobs", not "a 60-day notice")
+    nor a group's total for a member."""
     kinds = q.focus.kinds if q.focus is not None else q.kinds
+    if q.period.clashes(period_of(item.sentence)):
+        return False  # the figure of another year, quarter or half
     return any(
         fits(m, item.sentence, q.expects)
         and not _claimed(m, item, kinds)
         and not _group_total(q, m, item)
+        and not _someone_elses(q, m, item)
         and (q.expects != "count" or _counts(q, item.sentence[m.end : m.end + 40]))
         for m in numbers_in(item.sentence)
     )
@@ -217,15 +254,20 @@ def why_not(q: Question, found: Coverage, mentioned: Sequence[str]) -> str:
         return f"The library does not mention {_listed(absent)}."
     subject = _listed(list(mentioned)) if mentioned else "this"
     asked = q.focus.name if q.focus is not None else _expected_words(q)
-    when = _when(q.window.text) if q.window is not None and q.window.text else ""
+    said = q.window.text if q.window is not None and q.window.text else q.period.text
+    when = _when(said) if said and said.casefold() not in asked.casefold() else ""
     if not found.person:
         return f"The library mentions {subject}, but no article names who ({asked})."
     return f"The library mentions {subject}, but no article gives {_its(mentioned)}{asked}{when}."
 
 
 def _when(text: str) -> str:
-    """ " in March", " on Tuesday", " for last week": the question's days after what no article gives."""
-    return f" {text}" if _PREPOSITION.match(text) else f" for {text}"
+    """ " in March", " on Tuesday", " for last week", " for the fourth quarter", " for 2021": the
+    question's days or period after what no article gives."""
+    if _PREPOSITION.match(text):
+        return f" {text}"
+    plain = text[:1].islower() and not re.match(r"(?:last|next|this)\b", text)
+    return f" for the {text}" if plain else f" for {text}"
 
 
 def _its(mentioned: Sequence[str]) -> str:

@@ -139,7 +139,12 @@ def _open_finder(phrase: str) -> re.Pattern[str]:
             parts.append(f"(?i:{re.escape(stem)})" + r"[\w'’]*")
         else:
             parts.append(f"(?i:{re.escape(word)})")
-    return re.compile(r"(?<!\w)" + r"[\s-]+".join(parts) + r"(?!\w)")
+    whole = r"[\s-]+".join(parts)
+    initials = "".join(w[0] for w in words if w[:1].isupper() and w.casefold() not in ("of", "and", "the"))
+    if 2 <= len(initials) <= 4 and len(words) >= 2:
+        # a name of several words also finds its initials, as wire copy writes them ("TI", "BofA" aside)
+        whole = f"{whole}|{initials}(?:'?s)?(?!-\\w)"
+    return re.compile(r"(?<!\w)(?:" + whole + r")(?!\w)")
 
 
 def _table_concepts(question: str) -> tuple[list[Concept], list[tuple[int, int]]]:

@@ -186,6 +186,7 @@ def test_explain_lists_the_fields() -> None:
         "attribute",
         "context",
         "days",
+        "period",
         "fact kinds",
         "search",
     ]

@@ -33,6 +33,7 @@ from assistant.knowledge.models import (
     FirmRow,
     FormRow,
     Numbers,
+    PeriodWords,
     QuestionsFile,
     QuestionWords,
     RowIn,
@@ -314,6 +315,11 @@ def question_forms(data_dir: Path | str | None = None) -> tuple[FormRow, ...]:
 def question_words(data_dir: Path | str | None = None) -> QuestionWords:
     """Capitalised question words that name nothing, and place words used as adjectives."""
     return _questions(_folder(data_dir)).words
+
+
+def period_words(data_dir: Path | str | None = None) -> PeriodWords:
+    """Quarter and half ordinals and whole-year phrases."""
+    return _questions(_folder(data_dir)).period
 
 
 def attributes(data_dir: Path | str | None = None) -> tuple[AttributeRow, ...]:

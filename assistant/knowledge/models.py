@@ -178,12 +178,35 @@ class QuestionWords(Strict):
         return tuple(_regex(p) for p in patterns)
 
 
+class PeriodWords(Strict):
+    """How texts name a reporting period: quarter and half ordinals, and whole-year phrases."""
+
+    ordinals: dict[str, int] = Field(default_factory=dict)  # "third" -> 3 ("third quarter", "first half")
+    whole_year: tuple[Text, ...] = ()  # patterns: "full[- ]year", "fiscal[- ]year"
+
+    @field_validator("whole_year")
+    @classmethod
+    def _whole(cls, patterns: tuple[str, ...]) -> tuple[str, ...]:
+        """Every whole-year pattern must compile."""
+        return tuple(_regex(p) for p in patterns)
+
+    @field_validator("ordinals")
+    @classmethod
+    def _ordinals(cls, ordinals: dict[str, int]) -> dict[str, int]:
+        """Quarters and halves are numbered 1 to 4."""
+        bad = [k for k, v in ordinals.items() if not 1 <= v <= 4]
+        if bad:
+            raise ValueError(f"ordinals out of 1..4: {bad}")
+        return ordinals
+
+
 class QuestionsFile(Strict):
-    """questions.toml: question forms in order, attributes in order of precedence, plain words."""
+    """questions.toml: question forms in order, attributes in order of precedence, plain words, periods."""
 
     form: tuple[FormRow, ...]
     attribute: tuple[AttributeRow, ...]
     words: QuestionWords = QuestionWords()
+    period: PeriodWords = PeriodWords()
 
 
 # ---------------------------------------------------------------------------- numbers, calendar, verbs

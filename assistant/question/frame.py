@@ -22,6 +22,7 @@ from assistant.facts import FACT_KINDS, REGISTRY, FactKind
 from assistant.knowledge.models import AnswerType, Expects
 from assistant.models import Frozen
 from assistant.question.dates import DateWindow, parse_question_dates
+from assistant.question.period import Period, period_of
 from assistant.vocabulary import Concept, named, search_text
 
 # words that start a circumstance rather than the thing asked ("... react to its revenue forecast")
@@ -106,6 +107,7 @@ class Question(Frozen):
     answer_type: AnswerType = "general"
     expects: Expects = "any"  # the figure an answer must state
     window: DateWindow | None = None
+    period: Period = Period()  # the reporting period asked about ("fiscal fourth quarter", "2021")
     kinds: tuple[FactKind, ...] = Field(default=())
 
     @property
@@ -124,6 +126,7 @@ class Question(Frozen):
             ("attribute", self.focus.name if self.focus else "none"),
             ("context", ", ".join(a.name for a in self.attributes if a != self.focus) or "none"),
             ("days", window),
+            ("period", self.period.text or "none"),
             ("fact kinds", ", ".join(self.kinds) or "any"),
             ("search", self.query),
         ]
@@ -146,21 +149,37 @@ def _adjectival(concept: Concept, question: str) -> bool:
     """True for an unknown place adjective before a noun ("German inflation", "U.S. oil")."""
     if not concept.open:
         return False
-    m = re.search(rf"(?<!\w){re.escape(concept.phrase)}\s+([a-z]\w*)", question)
+    m = re.search(rf"(?<!\w){re.escape(concept.phrase)}\s+([a-z0-9][\w-]*)", question)
     return m is not None and (
         bool(_DEMONYM.search(concept.phrase)) or concept.phrase in knowledge.question_words().places
     )
 
 
+@lru_cache(maxsize=2)
+def _move_words(parts: tuple[str, ...]) -> str:
+    """The move words of verbs.toml of these parts as one alternation, longest first ("edged up")."""
+    words = sorted({v.word for v in knowledge.verbs() if v.part in parts}, key=len, reverse=True)
+    return "|".join(r"\s+".join(re.escape(w) for w in word.split()) for word in words)
+
+
+def _expanded(pattern: str) -> str:
+    """A data pattern with {move_verb} (the move verbs) and {move} (verbs and nouns: "shares dip")."""
+    pattern = pattern.replace("{move_verb}", _move_words(("verb",)))
+    return pattern.replace("{move}", _move_words(("verb", "noun")))
+
+
 @lru_cache(maxsize=1)
 def _checked_attributes() -> tuple[knowledge.AttributeRow, ...]:
-    """The attribute rows, each kind checked against the fact registry."""
-    rows = knowledge.attributes()
-    for row in rows:
+    """The attribute rows, each kind checked against the fact registry, "{move}" and "{move_verb}" in
+    their patterns replaced by the move words of verbs.toml (one list for questions and the extractor)."""
+    rows = []
+    for row in knowledge.attributes():
         unknown = [k for k in row.kinds if k not in FACT_KINDS]
         if unknown:
             raise NewsdeskError(f"questions.toml: attribute {row.name!r} names no fact kind {unknown}")
-    return rows
+        ask, terms = _expanded(row.ask), tuple(_expanded(t) for t in row.terms)
+        rows.append(row.model_copy(update={"ask": ask, "terms": terms}))
+    return tuple(rows)
 
 
 def attributes_in(question: str) -> list[tuple[int, Attribute]]:
@@ -200,10 +219,14 @@ _POSSESSED = re.compile(
 _FILLER = frozenset(["current", "latest", "new", "recent", "total", "main", "overall", "own"])
 
 
+# "the chief executive of AMC": the same possession written with "of" before a name
+_OF_NAME = re.compile(r"\b(?:the|its|their)\s+((?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*)\s+of\s+(?:the\s+)?[A-Z]")
+
+
 def possessed(question: str) -> Attribute | None:
     """What a possessive asks about when no attribute of the data does ("the bank's bond-buying
-    programme"): most of its words must be in an answer sentence."""
-    m = _POSSESSED.search(question)
+    programme", "the chief executive of AMC"): most of its words must be in an answer sentence."""
+    m = _POSSESSED.search(question) or _OF_NAME.search(question)
     if m is None:
         return None
     words = [w for w in m.group(1).split() if w not in _FILLER]
@@ -230,8 +253,9 @@ def _instrument_table() -> tuple[re.Pattern[str], dict[str, knowledge.EntityRow]
     written: dict[str, str] = {}
     for row in knowledge.instruments():
         for alias in (row.name, *row.aliases, *row.variants) if not row.lexicon else ():
-            if len(alias) >= 3 and alias.casefold() not in table:
-                table[alias.casefold()], written[alias.casefold()] = row, alias
+            key = _key(alias)
+            if len(alias) >= 3 and key not in table:
+                table[key], written[key] = row, alias
     parts = []
     for key in sorted(table, key=len, reverse=True):
         alias = written[key]
@@ -241,14 +265,22 @@ def _instrument_table() -> tuple[re.Pattern[str], dict[str, knowledge.EntityRow]
     return re.compile(r"(?<![\w.])(?:" + "|".join(parts) + r")(?![\w]|['’]\w)"), table
 
 
+def _key(alias: str) -> str:
+    """An alias as the instrument table keys it: case folded, hyphens and runs of spaces as one space."""
+    return re.sub(r"[\s-]+", " ", alias).casefold()
+
+
 def instrument_concepts(question: str, taken: list[tuple[int, int]]) -> list[Concept]:
     """Currencies, bonds and indexes of the knowledge files named in the question ("the yen", "Treasuries"),
     with every alias as a search term."""
     pattern, table = _instrument_table()
     found, rows = [], []
     for m in pattern.finditer(question):
-        row = table.get(re.sub(r"[\s-]+", " ", m.group(0)).casefold())
-        if row is None or any(s < m.end() and m.start() < e for s, e in taken):
+        row = table.get(_key(m.group(0)))
+        # a longer instrument name wins over a general word inside it ("U.S. 10-year Treasury yield")
+        if row is None or any(
+            s < m.end() and m.start() < e and not m.start() <= s < e <= m.end() for s, e in taken
+        ):
             continue
         taken.append(m.span())
         if row in rows:  # "the DXY dollar index" names one instrument twice
@@ -355,5 +387,6 @@ def parse_question(text: str, anchor: date | None = None) -> Question:
         answer_type=answer_type,
         expects=_expects(form_expects, focus) if answer_type in ("figure", "comparison") else form_expects,
         window=parse_question_dates(text, anchor),
+        period=period_of(text),
         kinds=_kinds(text, focus, answer_type),
     )

@@ -182,6 +182,8 @@ _AMOUNT = re.compile(rf"(?:US\$|\$|€|£)\s?(?:{_NUM})\s*(?:bln|billion|mln|mil
 
 _PREPOSITION_BEFORE = re.compile(
     r"(?<!\bshares )(?<!\bstocks )(?<!\bstock )\b(?:on|in|across|than|among|from|against|to)\s+(?:the\s+)?$"
+    # "X is at the bottom of the STOXX 600, losing 6.5%": a ranking, the index is not the subject
+    r"|\b(?:top|bottom|head|foot|tail)\s+of\s+(?:the\s+)?$"
 )
 
 
