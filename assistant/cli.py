@@ -25,6 +25,7 @@ from assistant.cli_common import (
     shown,
     shown_text,
 )
+from assistant.cli_doctor import doctor
 from assistant.cli_eval import eval_app
 from assistant.errors import NewsdeskError
 from assistant.extraction.run import make_extraction
@@ -459,6 +460,7 @@ def run_streamlit(settings: Settings, args: list[str]) -> NoReturn:
     os.execve(sys.executable, command, env)
 
 
+app.command()(doctor)
 app.add_typer(eval_app, name="eval")
 
 

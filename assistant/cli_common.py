@@ -129,8 +129,11 @@ def run_ingest(
         MofNCompleteColumn(),
         TimeElapsedColumn(),
     )
+    ingestor = Ingestor(settings, library)
     with Progress(*columns, console=console, transient=True) as progress:
-        outcomes = Ingestor(settings, library).run(sources, overrides, _Bar(progress))
+        outcomes = ingestor.run(sources, overrides, _Bar(progress))
+    if not ingestor.repaired.clean:
+        console.print("repaired the library first: " + "; ".join(ingestor.repaired.lines()))
     counts = Counter(o.status for o in outcomes)
     console.print(
         f"{counts['added']} added, {counts['duplicate']} already in the library, {counts['failed']} failed"

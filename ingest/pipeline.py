@@ -27,6 +27,7 @@ from ingest.files import (
     read_checked,
 )
 from ingest.policy import has_credentials, without_credentials
+from vectorstore.doctor import Drift, heal
 from vectorstore.library import Library
 
 OUTSIDE_LINK = "a symbolic link out of the folder, not followed; give its target by name to ingest it"
@@ -126,6 +127,7 @@ class Ingestor:
         self.library = library
         self.fetcher = fetcher or Fetcher(settings)
         self.extraction = extraction or make_extraction(settings)
+        self.repaired = Drift()  # what the check at the start of the last run found and repaired
 
     def run(
         self,
@@ -133,7 +135,12 @@ class Ingestor:
         overrides: ArticleMeta | None = None,
         progress: Progress | None = None,
     ) -> list[IngestOutcome]:
-        """Ingest every source; one outcome per item, failures never stop the batch."""
+        """Ingest every source; one outcome per item, failures never stop the batch.  First the cheap
+        catalog/index check: drift a killed process left behind is repaired before anything is added."""
+        try:
+            self.repaired = heal(self.library)
+        except Exception:  # a store failing here fails each item below, with its own one-line message
+            self.repaired = Drift()
         progress = progress or _Silent()
         overrides = overrides or ArticleMeta()
         results: dict[int, IngestOutcome] = {}

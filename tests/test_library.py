@@ -42,7 +42,7 @@ class FailingIndex:
 
 
 class CommitFailingCatalog(Catalog):
-    """A catalog whose commit fails after the index write succeeded."""
+    """A catalog whose every commit fails."""
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -61,7 +61,7 @@ def test_index_failure_leaves_no_catalog_rows(settings: Settings, library: Libra
 
 
 def test_catalog_failure_leaves_no_vectors(settings: Settings, library: Library) -> None:
-    """If the catalog commit fails after indexing, the vectors are removed again."""
+    """If the catalog commit fails, no vector is written (vectors follow the commit)."""
     failing = Library(
         settings, CommitFailingCatalog(settings.resolved_catalog_url), library.index, library.embedder
     )

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
 
+from assistant.errors import NotFoundError
 from vectorstore.catalog import ArticleRow, FactRow, PassageRow
 from vectorstore.library import Library
 
@@ -56,14 +57,18 @@ def quick_check(library: Library) -> bool:
 
 
 def examine(library: Library) -> Drift:
-    """Compare every passage id of the catalog with every vector id of the index, and rows with articles."""
+    """Compare every passage id of the catalog with every vector id of the index, and rows with articles.
+
+    The vectors are read first: a vector is written only after its passage commits, so a concurrent
+    ingest can never make a fresh vector look like an orphan (at worst its passage looks unindexed for a
+    moment, and indexing it again is an idempotent upsert)."""
+    vectors = library.index.ids()
     with library.catalog.transaction() as session:
         passages = set(session.scalars(select(PassageRow.id)))
         articles = select(ArticleRow.id)
         lost_passages = session.scalars(select(PassageRow.id).where(PassageRow.article_id.not_in(articles)))
         lost_facts = session.scalars(select(FactRow.id).where(FactRow.article_id.not_in(articles)))
         orphan_passages, orphan_facts = tuple(sorted(lost_passages)), tuple(sorted(lost_facts))
-    vectors = library.index.ids()
     return Drift(
         orphan_vectors=tuple(sorted(vectors - passages)),
         missing_vectors=tuple(sorted(passages - vectors - set(orphan_passages))),
@@ -85,7 +90,10 @@ def repair(library: Library, drift: Drift) -> None:
         by_article[passage.article_id].append(passage)
     for article_id, passages in by_article.items():
         passages.sort(key=lambda p: p.ordinal)
-        meta = library.catalog.get(article_id).meta
+        try:
+            meta = library.catalog.get(article_id).meta
+        except NotFoundError:
+            continue  # removed meanwhile by another process: nothing to index
         library.index.add(passages, library.embedder.embed_documents([p.text for p in passages]), meta)
 
 
