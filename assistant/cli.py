@@ -465,9 +465,20 @@ app.add_typer(eval_app, name="eval")
 
 
 def main() -> None:
-    """Console entry point: run the app, turning newsdesk errors into one red line and exit code 2."""
+    """Console entry point: run the app, turning newsdesk errors into one red line and exit code 2, and
+    anything unforeseen into one line and exit code 3 (NEWSDESK_DEBUG=1 shows the trace)."""
     try:
         app()
     except NewsdeskError as exc:
-        err_console.print(f"[red]error:[/] {shown(str(exc))}")
+        err_console.print(f"[red]error:[/] {shown(str(exc))}", soft_wrap=True)  # one line, however long
         sys.exit(2)
+    except Exception as exc:
+        if os.environ.get("NEWSDESK_DEBUG"):
+            raise
+        said = (str(exc).strip().splitlines() or [""])[0][:200]
+        err_console.print(
+            f"[red]unexpected error:[/] {type(exc).__name__}: {shown(said)}; "
+            "rerun with NEWSDESK_DEBUG=1 to see where, and please report it",
+            soft_wrap=True,
+        )
+        sys.exit(3)

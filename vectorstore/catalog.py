@@ -22,12 +22,13 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
-from assistant.errors import NotFoundError
+from assistant.errors import NotFoundError, StoreError
 from assistant.facts import FACT_ADAPTER, Fact
 from assistant.models import Article, ArticleMeta, ArticleSummary, Passage, Span
+from vectorstore.reasons import hint, reason
 
 
 class Base(DeclarativeBase):
@@ -152,7 +153,11 @@ class Catalog:
         self.engine: Engine = create_engine(url, connect_args={"timeout": 30} if sqlite else {})
         if sqlite:
             event.listen(self.engine, "connect", _sqlite_foreign_keys)
-        _create_schema(self.engine, sqlite)
+        try:
+            _create_schema(self.engine, sqlite)
+        except SQLAlchemyError as exc:
+            where = self.engine.url.database if sqlite else self.engine.url.render_as_string()
+            raise StoreError(f"the catalog {where} cannot be opened ({reason(exc)}): {hint(exc)}") from exc
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager

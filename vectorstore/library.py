@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.exc import IntegrityError
 
-from assistant.errors import DuplicateArticleError, NewsdeskError, StoreError
+from assistant.errors import ConfigError, DuplicateArticleError, NewsdeskError, StoreError
 from assistant.facts import Fact
 from assistant.models import Article, Passage
 from assistant.settings import Settings
@@ -15,6 +15,7 @@ from vectorstore.catalog import Catalog
 from vectorstore.embeddings import Embedder, make_embedder
 from vectorstore.faults import pause
 from vectorstore.index import ChromaIndex, PassageIndex
+from vectorstore.reasons import hint, reason
 
 
 class Library:
@@ -29,7 +30,17 @@ class Library:
     @classmethod
     def open(cls, settings: Settings) -> Library:
         """Open (creating if needed) the library named by settings."""
-        settings.home.mkdir(parents=True, exist_ok=True)
+        home = settings.home
+        if home.exists() and not home.is_dir():
+            raise ConfigError(
+                f"the library folder {home} is a file: point NEWSDESK_HOME (or --home) at a folder"
+            )
+        try:
+            home.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the library folder {home} ({exc.strerror}): {hint(exc)}"
+            ) from exc
         embedder = make_embedder(settings)
         return cls(
             settings, Catalog(settings.resolved_catalog_url), ChromaIndex(settings, embedder.name), embedder
@@ -64,7 +75,9 @@ class Library:
         except NewsdeskError:
             raise
         except Exception as exc:
-            raise StoreError(f"could not store article {article.id}: {exc}; nothing was kept") from exc
+            raise StoreError(
+                f"could not store article {article.id} ({reason(exc)}): {hint(exc)}; nothing was kept"
+            ) from exc
         pause("between-commit-and-vectors")
         try:
             self.index.add(passages, embeddings, article.meta)
@@ -72,7 +85,9 @@ class Library:
             self._undo(article.id, [p.id for p in passages])
             if isinstance(exc, NewsdeskError):
                 raise
-            raise StoreError(f"could not index article {article.id}: {exc}; nothing was kept") from exc
+            raise StoreError(
+                f"could not index article {article.id} ({reason(exc)}): {hint(exc)}; nothing was kept"
+            ) from exc
 
     def duplicate_of(self, article: Article) -> Article | None:
         """The stored article with the same normalised text, if any."""
