@@ -6,14 +6,19 @@ import html
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlparse
 
 from assistant.errors import ExtractionError
 from assistant.models import ArticleMeta
+from assistant.text import printable
 from ingest.clean import clean_field, clean_text, is_http
 
+# publication dates before EARLIEST_PUBLISHED or more than LATEST_AHEAD after today are placeholders
+# (0001-01-01, 9999-12-31) or typos: plausible_date() treats them as unknown
+EARLIEST_PUBLISHED = date(1900, 1, 1)
+LATEST_AHEAD = timedelta(days=366)
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 _MD_TITLE = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
@@ -33,6 +38,8 @@ class Draft:
 
 def parse_date(value: object) -> date | None:
     """An ISO-like date (YYYY-MM-DD, optionally followed by a time) or None."""
+    if isinstance(value, datetime):
+        return value.date()
     if isinstance(value, date):
         return value
     if not isinstance(value, str):
@@ -44,6 +51,19 @@ def parse_date(value: object) -> date | None:
         return date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
         return None
+
+
+def plausible_date(day: date | None, today: date | None = None) -> date | None:
+    """The publication date when it lies in 1900-01-01..(today + a year), else None (treated as unknown)."""
+    if day is None:
+        return None
+    latest = (today or date.today()) + LATEST_AHEAD
+    return day if EARLIEST_PUBLISHED <= day <= latest else None
+
+
+def publication_date(value: object) -> date | None:
+    """The publication date metadata states (parse_date's forms), or None when absent or implausible."""
+    return plausible_date(parse_date(value))
 
 
 def site_from_url(url: str | None) -> str | None:
@@ -79,7 +99,7 @@ def extract_html(html: str | bytes, item: str, url: str | None = None) -> Draft:
         title=clean_field(doc.get("title")),
         source=clean_field(doc.get("sitename")),
         author=clean_field(doc.get("author")),
-        published=parse_date(doc.get("date")),
+        published=publication_date(doc.get("date")),
     )
     return Draft(text=clean_text(doc["text"]), meta=meta, item=item)
 
@@ -158,7 +178,7 @@ def extract_markdown(raw: str, item: str) -> Draft:
         source=fields.get("source") or fields.get("site"),
         author=fields.get("author"),
         url=fields.get("url") if is_http(fields.get("url")) else None,
-        published=parse_date(fields.get("date") or fields.get("published")),
+        published=publication_date(fields.get("date") or fields.get("published")),
     )
     return Draft(text=text, meta=meta, item=item, given_as_text=True)
 
@@ -171,10 +191,21 @@ def extract_plain(raw: str, item: str) -> Draft:
     return Draft(text=text, meta=ArticleMeta(title=title), item=item, given_as_text=True)
 
 
+# what lxml refuses in text besides the control characters printable() drops: lone surrogates, U+FFFE, U+FFFF
+_XML_REFUSED = re.compile(r"[\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(fragment: str) -> str:
+    """The fragment without what lxml refuses: escape sequences, control characters (line breaks kept)."""
+    unified = fragment.replace("\r\n", "\n").replace("\r", "\n")
+    return _XML_REFUSED.sub("", printable(unified))
+
+
 def html_fragment_to_text(fragment: str) -> str:
     """Plain text of an HTML fragment (a feed entry's summary or content), one block per line."""
     import lxml.html
 
+    fragment = _xml_safe(fragment)
     if not fragment.strip():
         return ""
     if "<" not in fragment:  # text with entities only (AT&amp;T): decode them

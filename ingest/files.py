@@ -11,7 +11,7 @@ from assistant.errors import ExtractionError, UnsupportedSourceError
 from assistant.models import ArticleMeta
 from assistant.settings import Settings
 from ingest.clean import looks_binary
-from ingest.extract import Draft, extract_html, extract_markdown, extract_pdf, extract_plain, parse_date
+from ingest.extract import Draft, extract_html, extract_markdown, extract_pdf, extract_plain, publication_date
 
 ARTICLE_SUFFIXES = {
     ".html": "html",
@@ -184,7 +184,7 @@ def manifest_meta(path: Path) -> ArticleMeta:
         source=entry.get("source"),
         author=entry.get("author"),
         url=entry.get("url"),
-        published=parse_date(entry.get("published") or entry.get("date")),
+        published=publication_date(entry.get("published") or entry.get("date")),
     )
 
 

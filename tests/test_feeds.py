@@ -13,10 +13,14 @@ from html import escape
 from pathlib import Path
 from urllib.parse import urlparse
 
+import feedparser
 import lxml.html
+import pytest
 
+from assistant.errors import FeedError
 from assistant.models import Article, IngestOutcome
 from ingest.clean import clean_text
+from ingest.feeds import parse_feed
 from ingest.pipeline import Ingestor
 from tests.conftest import EXAMPLES, FixtureServer, counts, example_files, page
 from vectorstore.library import Library
@@ -385,3 +389,90 @@ def test_shipped_sample_feed_ingests_all_ten_articles_with_their_dates(
     )
     passages = sum(o.passages for o in outcomes)
     assert counts(library) == (10, passages, passages)
+
+
+# --- hostile feeds: one bad character reference, control character or date loses nothing else ---------------
+
+
+def test_invalid_character_references_read_as_replacement_characters() -> None:
+    items = [
+        "<item><title>Tin &#xDBFF; smelter &#1114112; restarts &#x263A;</title>"
+        "<link>https://wire.example/tin</link></item>",
+        "<item><title>Brackmoor kilns &#x0000DFFF; &#" + "7" * 5000 + ";</title>"
+        "<link>https://wire.example/kilns</link></item>",
+    ]
+    entries = parse_feed(rss(items).encode(), "tin.rss")
+    assert [e.meta.title for e in entries] == [
+        "Tin \ufffd smelter \ufffd restarts \u263a",
+        "Brackmoor kilns \ufffd \ufffd",
+    ]
+    assert [e.link for e in entries] == ["https://wire.example/tin", "https://wire.example/kilns"]
+
+
+def test_a_parser_crash_is_a_one_line_feed_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    def explode(body: bytes) -> object:
+        raise RuntimeError("loose parser\nwent wrong")
+
+    monkeypatch.setattr(feedparser, "parse", explode)
+    with pytest.raises(FeedError) as raised:
+        parse_feed(rss([]).encode(), "wire.rss")
+    message = str(raised.value)
+    assert message.startswith("wire.rss: ") and "check the feed URL or file" in message
+    assert "RuntimeError: loose parser went wrong" in message and "\n" not in message
+
+
+def test_summary_with_control_characters_keeps_its_text() -> None:
+    summary = "\x1b[1mSallow Quay\x1b[0m \x07reopens &lt;b&gt;tonight&lt;/b&gt;\x0b"
+    item = f"<item><title>Quay</title><link>https://wire.example/q</link><description>{summary}</description></item>"
+    assert [e.content for e in parse_feed(rss([item]).encode(), "quay.rss")] == [
+        "Sallow Quay reopens tonight"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("pub_date", "expected"),
+    [
+        ("0000-01-01", None),
+        ("Sat, 01 Jan 9999 00:00:00 GMT", None),
+        ("Mon, 31 Dec 1877 12:00:00 GMT", None),
+        ("Fri, 31 Dec 9999 23:00:00 -0500", None),  # year 10000 in UTC
+        ("Wed, 04 Mar 2026 09:15:00 GMT", date(2026, 3, 4)),
+    ],
+)
+def test_entry_dates_outside_the_range_are_unknown(pub_date: str, expected: date | None) -> None:
+    entries = parse_feed(rss([rss_item("Kiln prices", "https://wire.example/k", pub_date)]).encode(), "k.rss")
+    assert [e.meta.published for e in entries] == [expected]
+
+
+def test_atom_entry_with_an_implausible_published_date_falls_back_to_updated() -> None:
+    atom = (
+        '<feed xmlns="http://www.w3.org/2005/Atom"><title>Strait wire</title>'
+        '<entry><title>Ferry cuts</title><link href="https://wire.example/ferry"/><id>f1</id>'
+        "<published>0001-01-01T00:00:00Z</published><updated>2026-01-12T08:00:00Z</updated></entry></feed>"
+    )
+    assert [e.meta.published for e in parse_feed(atom.encode(), "strait.atom")] == [date(2026, 1, 12)]
+
+
+def test_local_feed_with_hostile_entries_stores_each_without_odd_dates(
+    tmp_path: Path, ingestor: Ingestor, library: Library
+) -> None:
+    items = [
+        f"<item><title>Quay &#xD800; reopens</title><pubDate>0000-01-01</pubDate>"
+        f"<description>\x1b[1m{escape(FEED_TEXT)}</description></item>",
+        f"<item><title>Frost on the plains</title><pubDate>Sat, 01 Jan 9999 00:00:00 GMT</pubDate>"
+        f"<description>{escape(' '.join(GRAIN))}</description></item>",
+        f"<item><title>Pennyhill lifts guidance</title><pubDate>Fri, 06 Mar 2026 07:05:00 GMT</pubDate>"
+        f"<description>{escape(' '.join(RETAIL))}</description></item>",
+    ]
+    path = tmp_path / "hostile-wire.xml"
+    path.write_text(rss(items), encoding="utf-8")
+
+    outcomes = ingestor.run([path])
+
+    assert len(outcomes) == 3
+    quay, grain, retail = (stored(library, o) for o in outcomes)
+    assert quay.meta.title == "Quay \ufffd reopens"
+    assert quay.text == clean_text(FEED_TEXT)
+    assert quay.meta.published is None
+    assert grain.meta.published is None
+    assert retail.meta.published == date(2026, 3, 6)

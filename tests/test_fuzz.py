@@ -10,9 +10,9 @@ profile globally would change the budget of every other module's property tests)
 - ``ci`` (default): 100 examples per test, derandomized, no example database: the same inputs on every run;
 - ``long``: 5000 examples per test, random, for a soak run (``HYPOTHESIS_PROFILE=long``).
 
-Crashes found in product code are kept as strict xfails on explicit examples (the ``KNOWN CRASHES``
-section) and left out of the generators until they are fixed; docs/reliability.md (## Fuzzing) records the
-runs.
+Crashes found in product code are kept as strict xfails on explicit examples and left out of the
+generators until they are fixed; once fixed, the example stays as a regular test (the ``FIXED CRASHES``
+section) and its input goes back into the generators. docs/reliability.md (## Fuzzing) records the runs.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from assistant.question import date_expressions, parse_question, parse_question_
 from assistant.verify import cited_numbers, cited_sentence, numbers_in, split_answer, verify_sentences
 from ingest.chunk import chunk_spans
 from ingest.clean import clean_text
-from ingest.extract import Draft, extract_html, html_fragment_to_text
+from ingest.extract import EARLIEST_PUBLISHED, LATEST_AHEAD, Draft, extract_html, html_fragment_to_text
 from ingest.feeds import parse_feed
 
 # ------------------------------------------------------------------------------------------ profiles
@@ -63,8 +63,14 @@ ANY_TEXT = st.text(ANY_CHAR, max_size=600)
 # a dense alphabet of what figures, dates and markers are made of, so the number grammar is exercised
 FIGURE_CHARS = st.sampled_from([*"0123456789.,%$€£-–—−+ ()[]#/:\n\txX×kKmMbBtT", "bn", " per cent"])
 FIGURE_TEXT = st.lists(FIGURE_CHARS, max_size=80).map("".join)
-# publication and anchor days, or none; the calendar's first and last days crash (see KNOWN CRASHES)
-DAYS = st.none() | st.dates(min_value=date(1900, 1, 1), max_value=date(2999, 12, 31))
+# publication and anchor days, or none: mostly plausible ones, and the calendar's first and last days
+CALENDAR_EDGES = [date.min, date(1, 1, 2), date(1, 1, 7), date(9999, 12, 25), date(9999, 12, 30), date.max]
+DAYS = (
+    st.none()
+    | st.dates(min_value=date(1900, 1, 1), max_value=date(2999, 12, 31))
+    | st.sampled_from(CALENDAR_EDGES)
+    | st.dates()
+)
 
 SUBJECTS = [
     "The Dow Jones Industrial Average",
@@ -231,9 +237,6 @@ def market_text(draw: st.DrawFn, max_sentences: int = 14) -> str:
 
 
 TEXTS = ANY_TEXT | market_text() | FIGURE_TEXT  # every text-taking target draws from all three
-# control characters lxml refuses in the text before a fragment's first element: kept out of HTML fragments
-# and feed summaries until html_fragment_to_text handles them (see KNOWN CRASHES)
-_LXML_REFUSES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 # ------------------------------------------------------------------------------------------ helpers
 
@@ -458,7 +461,9 @@ HOSTILE = [
     "\x1b[31mRED\x1b[0m \x1b]8;;http://evil/\x07link\x1b]8;;\x07",
     "<script>alert(1)</script><img src=x onerror=alert(1)>",
     "AT&amp;T &lt;b&gt;bold&lt;/b&gt; &#169; &#x2603;",
-    "&bogus; &#0; &#x10FFFF; &#65;",  # character references that crash parse_feed: KNOWN CRASHES
+    "&bogus; &#0; &#x10FFFF; &#65;",
+    "&#xD800; &#x110000; &#99999999999999999999; &#0000065;",  # a surrogate, past U+10FFFF, past a C int
+    "\x07bell\x0b<b>vt</b>\ufffe\uffff",  # control characters and non-characters lxml refuses
     "]]> <![CDATA[inner]]>",
     "\u202eevil\u202c \u200b\ufeff",
     "   spaced\t\tout\n\n\ntitle   ",
@@ -487,7 +492,10 @@ FEED_DATES = [
     "2026-041",
     "Fri, 2026/02/06 08:19:53 EDT",
     "9999-12-31T23:59:59-12:00",
-    "0001-01-01T00:00:00+14:00",  # years 0 and 10000 crash parse_feed: KNOWN CRASHES
+    "0001-01-01T00:00:00+14:00",
+    "0000-01-01",  # year 0
+    "Fri, 9999/12/31 23:59:59 EDT",  # year 10000 in UTC
+    "Thu, 01 Jan 1899 00:00:00 GMT",  # before 1900: unknown
     "Sat, 01 Jan 0001 00:00:00 +1400",
     "Thu, 01 Jan 1970 00:00:00 +2400",
     "Mon, 99 Foo 9999",
@@ -520,7 +528,7 @@ def feeds(draw: st.DrawFn) -> bytes:
         title = _placed(draw, _field(draw, HOSTILE))
         link = _placed(draw, draw(st.sampled_from(LINKS)))
         when = _placed(draw, _field(draw, FEED_DATES))
-        body = _placed(draw, _LXML_REFUSES.sub("", _field(draw, HOSTILE)))  # see KNOWN CRASHES
+        body = _placed(draw, _field(draw, HOSTILE))
         if atom:
             href = escape(link, {'"': "&quot;"})
             items.append(
@@ -552,7 +560,8 @@ def _check_feed(body: bytes) -> None:
     for entry in entries:
         assert entry.link is None or entry.link.startswith(("http://", "https://"))
         assert isinstance(entry.content, str)
-        assert entry.meta.published is None or isinstance(entry.meta.published, date)
+        published = entry.meta.published
+        assert published is None or EARLIEST_PUBLISHED <= published <= date.today() + LATEST_AHEAD
         assert entry.meta.title is None or entry.meta.title == " ".join(entry.meta.title.split())
 
 
@@ -577,7 +586,7 @@ def test_parse_feed_of_hostile_feeds(body: bytes) -> None:
 @given(TEXTS | st.lists(st.sampled_from(HOSTILE)).map("".join))
 def test_html_fragment_to_text_returns_text(raw: str) -> None:
     """html_fragment_to_text of any fragment returns plain text without markup-introduced blank runs."""
-    out = html_fragment_to_text(_LXML_REFUSES.sub("", raw))
+    out = html_fragment_to_text(raw)
     assert isinstance(out, str)
     assert out == out.strip()
     assert "\n\n\n" not in out
@@ -612,10 +621,9 @@ def test_extract_html_returns_a_draft_or_extraction_error(page: str | bytes, url
     assert draft.text == clean_text(draft.text)
 
 
-# ------------------------------------------------------------------------------------------ KNOWN CRASHES
-# Real failures the fuzzing found in product code, kept as strict xfails until the lead fixes them (then
-# the xfail turns into an XPASS failure: drop the marker, and drop the filter or value kept out of the
-# generators above).
+# ------------------------------------------------------------------------------------------ FIXED CRASHES
+# Real failures the fuzzing found in product code, fixed there; each example stays as a regular test and its
+# input is back in the generators above.
 
 
 def _rss(title: str = "T", pub_date: str | None = None) -> bytes:
@@ -632,50 +640,37 @@ def _rss(title: str = "T", pub_date: str | None = None) -> bytes:
     [("\x1b[31mRED\x1b[0m <b>alert</b>", "RED alert"), ("a\x07<b>x</b>", "ax"), ("x<\x0b", "x<")],
     ids=["escape-sequence", "bell", "vertical-tab"],
 )
-@pytest.mark.xfail(
-    strict=True, raises=ValueError, reason="lxml refuses control characters before the first element"
-)
-def test_known_crash_html_fragment_with_control_characters(fragment: str, plain: str) -> None:
-    """html_fragment_to_text of a fragment with a control character before its first tag raises ValueError."""
+def test_fixed_crash_html_fragment_with_control_characters(fragment: str, plain: str) -> None:
+    """html_fragment_to_text drops control characters lxml refused before a fragment's first tag."""
     assert html_fragment_to_text(fragment) == plain
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason="summary reaches lxml with control chars")
-def test_known_crash_feed_summary_with_terminal_escape() -> None:
-    """parse_feed of an item whose summary has a terminal escape before its markup raises ValueError."""
+def test_fixed_crash_feed_summary_with_terminal_escape() -> None:
+    """parse_feed reads the text of a summary with a terminal escape before its markup."""
     summary = "\x1b[31mRed &lt;b&gt;alert&lt;/b&gt;"
     body = _rss().replace(b"</title><link>", f"</title><description>{summary}</description><link>".encode())
     _check_feed(body)
-
-
-def _crash(value: str, error: type[Exception], reason: str) -> object:
-    """A parameter that must raise exactly error (strict xfail) until the product code is fixed."""
-    return pytest.param(value, marks=pytest.mark.xfail(strict=True, raises=error, reason=reason))
-
-
-_CHARREF = "feedparser's loose parser: chr() of an invalid character reference"
+    assert [entry.content for entry in parse_feed(body, "fuzz-feed")] == ["Red alert"]
 
 
 @pytest.mark.parametrize(
     "title",
-    [
-        _crash("&#xD800;", UnicodeEncodeError, _CHARREF + " (a surrogate)"),
-        _crash("&#x110000;", ValueError, _CHARREF + " (beyond U+10FFFF)"),
-        _crash("&#99999999999999999999;", OverflowError, _CHARREF + " (beyond a C int)"),
-    ],
+    ["&#xD800;", "&#x110000;", "&#99999999999999999999;"],
+    ids=["surrogate", "past-10ffff", "past-c-int"],
 )
-def test_known_crash_feed_with_invalid_character_reference(title: str) -> None:
-    """parse_feed of a feed whose item title holds an invalid character reference must not crash."""
+def test_fixed_crash_feed_with_invalid_character_reference(title: str) -> None:
+    """parse_feed keeps an item whose title holds an invalid character reference, read as U+FFFD."""
     _check_feed(_rss(title=title))
+    assert [entry.meta.title for entry in parse_feed(_rss(title=title), "fuzz-feed")] == ["\ufffd"]
 
 
 @pytest.mark.parametrize(
     "pub_date", ["0000-01-01", "Fri, 9999/12/31 23:59:59 EDT"], ids=["year-0", "year-10000"]
 )
-@pytest.mark.xfail(strict=True, raises=ValueError, reason="_entry_date: datetime.fromtimestamp out of range")
-def test_known_crash_feed_entry_date_out_of_range(pub_date: str) -> None:
-    """parse_feed of an entry dated in year 0 (or 10000 in UTC) raises ValueError from _entry_date."""
+def test_fixed_crash_feed_entry_date_out_of_range(pub_date: str) -> None:
+    """parse_feed of an entry dated in year 0 (or 10000 in UTC) keeps the entry with an unknown date."""
     _check_feed(_rss(pub_date=pub_date))
+    assert [entry.meta.published for entry in parse_feed(_rss(pub_date=pub_date), "fuzz-feed")] == [None]
 
 
 @pytest.mark.parametrize(
@@ -686,16 +681,14 @@ def test_known_crash_feed_entry_date_out_of_range(pub_date: str) -> None:
     ],
     ids=["yesterday-of-year-1", "next-monday-of-year-9999"],
 )
-@pytest.mark.xfail(strict=True, raises=OverflowError, reason="event dates step past date.min / date.max")
-def test_known_crash_rules_with_publication_at_calendar_edge(published: date, text: str) -> None:
-    """RulesExtractor on an article published 0001-01-01 or 9999-12-31 (a feed or front matter can say so)."""
+def test_fixed_crash_rules_with_publication_at_calendar_edge(published: date, text: str) -> None:
+    """RulesExtractor on an article published 0001-01-01 or 9999-12-31: a day off the calendar is unknown."""
     article = _article(text, published)
     _check_facts(RulesExtractor().extract(article), article)
+    assert event_dates.resolve_event_date(text, published) is None
 
 
 @pytest.mark.parametrize("question", ["What happened yesterday?", "last week", "last month"])
-@pytest.mark.xfail(strict=True, raises=OverflowError, reason="question windows step past date.min")
-def test_known_crash_question_dates_with_anchor_at_calendar_edge(question: str) -> None:
-    """parse_question_dates with the anchor 0001-01-01 (the newest article's date) and a relative day."""
-    window = parse_question_dates(question, date(1, 1, 1))
-    assert window is None or window.start <= window.end
+def test_fixed_crash_question_dates_with_anchor_at_calendar_edge(question: str) -> None:
+    """parse_question_dates with the anchor 0001-01-01 and a day before it: no window rather than a crash."""
+    assert parse_question_dates(question, date(1, 1, 1)) is None

@@ -22,6 +22,7 @@ __all__ = [  # MONTHS and WEEKDAYS stay importable from here (assistant.retrieve
     "nearest_date",
     "reads_as_same_day",
     "resolve_event_date",
+    "shifted",
 ]
 
 FUTURE_SLACK = timedelta(days=7)  # a yearless day this far after publication is read as last year's
@@ -38,6 +39,14 @@ class DateMention:
     start: int
     end: int
     day: date
+
+
+def shifted(day: date, days: int) -> date | None:
+    """The day so many days later (negative: earlier), or None when that leaves date.min..date.max."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return None
 
 
 def _month_day(month: str, day: str, year: str | None, published: date | None, ahead: bool) -> date | None:
@@ -61,10 +70,10 @@ def _weekday(name: str, rel: str | None, published: date | None) -> date | None:
     back = (published.weekday() - wanted) % 7
     rel = (rel or "").casefold()
     if rel in ("next", "coming"):
-        return published + timedelta(days=(wanted - published.weekday()) % 7 or 7)
+        return shifted(published, (wanted - published.weekday()) % 7 or 7)
     if rel == "last" and back == 0:
         back = 7
-    return published - timedelta(days=back)
+    return shifted(published, -back)
 
 
 def _resolve(kind: str, m: re.Match[str], published: date | None, ahead: bool) -> date | None:
@@ -76,7 +85,7 @@ def _resolve(kind: str, m: re.Match[str], published: date | None, ahead: bool) -
     if kind == "today":
         return published
     if kind == "yesterday":
-        return published - timedelta(days=1) if published else None
+        return shifted(published, -1) if published else None
     return _weekday(m["w"], m["rel"], published)
 
 

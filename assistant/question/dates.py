@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from assistant.extraction.dates import MONTHS, WEEKDAYS
+from assistant.extraction.dates import MONTHS, WEEKDAYS, shifted
 
 REPORT_LAG = timedelta(days=2)  # a day's events are reported that day or up to two days later
 
@@ -32,7 +32,7 @@ class DateWindow:
 
     def reported(self, published: date | None) -> bool:
         """True when an article published on that day can report on the window (same day or just after)."""
-        return published is not None and self.start <= published <= self.end + REPORT_LAG
+        return published is not None and self.start <= published and published - self.end <= REPORT_LAG
 
 
 _MONTH = (
@@ -111,6 +111,8 @@ def _month_window(
         if anchor is None:
             return None
         year = anchor.year if date(anchor.year, month, first) <= anchor else anchor.year - 1
+    if year < date.min.year:
+        return None  # the anchor's year is the calendar's first: no earlier year to take
     end = min(last or 31, _last_day(year, month))
     return DateWindow(date(year, month, first), date(year, month, end))
 
@@ -120,35 +122,47 @@ def _day_window(day: date | None) -> DateWindow | None:
     return DateWindow(day, day) if day is not None else None
 
 
-def _week_window(anchor: date, weeks_back: int) -> DateWindow:
+def _span_window(start: date | None, end: date | None) -> DateWindow | None:
+    """The window start..end, or None when either end left the calendar."""
+    return DateWindow(start, end) if start is not None and end is not None else None
+
+
+def _week_window(anchor: date, weeks_back: int) -> DateWindow | None:
     """Monday to Sunday, weeks_back weeks before the anchor's week (which ends at the anchor)."""
-    monday = anchor - timedelta(days=anchor.weekday() + 7 * weeks_back)
+    monday = shifted(anchor, -(anchor.weekday() + 7 * weeks_back))
+    if monday is None:
+        return None
     return DateWindow(monday, anchor if weeks_back == 0 else monday + timedelta(days=6))
 
 
-def _weekday(name: str, rel: str | None, anchor: date) -> date:
+def _weekday(name: str, rel: str | None, anchor: date) -> date | None:
     """The most recent such weekday on or before the anchor ("last Friday" on a Friday: a week before)."""
     back = (anchor.weekday() - WEEKDAYS.index(name.casefold())) % 7
     if (rel or "").casefold() == "last" and back == 0:
         back = 7
-    return anchor - timedelta(days=back)
+    return shifted(anchor, -back)
+
+
+def _last_month(anchor: date) -> DateWindow | None:
+    """The whole month before the anchor's, or None in the calendar's first month."""
+    end = shifted(anchor.replace(day=1), -1)
+    return DateWindow(end.replace(day=1), end) if end is not None else None
 
 
 def _relative(kind: str, m: re.Match[str], anchor: date) -> DateWindow | None:
-    """Windows for words relative to the anchor: today, yesterday, weeks, months, weekdays."""
+    """Windows for words relative to the anchor (today, yesterday, weeks, months, weekdays), or None."""
     if kind == "today":
         return _day_window(anchor)
     if kind == "yesterday":
-        return _day_window(anchor - timedelta(days=1))
+        return _day_window(shifted(anchor, -1))
     if kind in ("this_week", "last_week"):
         return _week_window(anchor, 0 if kind == "this_week" else 1)
     if kind == "past_week":
-        return DateWindow(anchor - timedelta(days=6), anchor)
+        return _span_window(shifted(anchor, -6), anchor)
     if kind == "this_month":
         return DateWindow(anchor.replace(day=1), anchor)
     if kind == "last_month":
-        end = anchor.replace(day=1) - timedelta(days=1)
-        return DateWindow(end.replace(day=1), end)
+        return _last_month(anchor)
     return _day_window(_weekday(m["w"], m["rel"], anchor))
 
 
