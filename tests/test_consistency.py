@@ -58,6 +58,17 @@ def cli(home: Path, *args: str, env: dict[str, str] | None = None) -> subprocess
     )
 
 
+def kill_when_paused(process: subprocess.Popen[str], point: str) -> None:
+    """Wait until the process says it paused at the point, then SIGKILL it there."""
+    assert process.stderr is not None
+    line = process.stderr.readline()
+    while line and "paused at" not in line:
+        line = process.stderr.readline()
+    assert f"paused at {point}" in line, line
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+
+
 def test_a_concurrent_duplicate_loses_at_the_commit_and_leaves_the_winner_whole(settings: Settings) -> None:
     """The loser of a race (its duplicate check passed before the winner committed) writes nothing and
     deletes nothing: the winner's rows and vectors stay (they used to be deleted by the loser's rollback)."""
@@ -128,13 +139,7 @@ def test_a_kill_between_commit_and_vectors_is_repaired_by_the_next_ingest(tmp_pa
     says the article is already in the library."""
     home, items = tmp_path / "library", write_items(tmp_path / "items", [10, 11])
     process = cli(home, "ingest", str(items), env={"NEWSDESK_PAUSE_AT": "between-commit-and-vectors"})
-    assert process.stderr is not None
-    line = process.stderr.readline()
-    while line and "paused at" not in line:
-        line = process.stderr.readline()
-    assert "paused at between-commit-and-vectors" in line
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=30)
+    kill_when_paused(process, "between-commit-and-vectors")
     library = Library.open(Settings(home=home))
     drift = examine(library)
     assert drift.missing_vectors and not drift.orphan_vectors and library.catalog.article_count() == 1
@@ -153,13 +158,7 @@ def test_a_kill_between_remove_and_vectors_leaves_orphans_that_doctor_removes(tm
     Ingestor(library.settings, library).run([TextSource(article(12), "doomed")])
     article_id = library.catalog.summaries()[0].id
     process = cli(home, "remove", article_id, env={"NEWSDESK_PAUSE_AT": "between-remove-and-vectors"})
-    assert process.stderr is not None
-    line = process.stderr.readline()
-    while line and "paused at" not in line:
-        line = process.stderr.readline()
-    assert "between-remove-and-vectors" in line
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=30)
+    kill_when_paused(process, "between-remove-and-vectors")
     report = cli(home, "doctor")
     out, _ = report.communicate(timeout=120)
     assert report.returncode == 1 and "vectors whose passage is not in the catalog" in out

@@ -512,20 +512,26 @@ def test_ask_explain_prints_the_frame(newsroom: tuple[Settings, Library]) -> Non
 # ------------------------------------------------------------------------------------ LLM mode
 
 
-def test_llm_group_total_for_a_member_is_replaced_by_the_members_own_figure(
-    newsroom: tuple[Settings, Library],
-) -> None:
-    """A model that answers for one company with its group's combined budget is overruled: the answer
-    comes from the sentence that states the company's own figure."""
+def _llm_answer_citing_the_group(newsroom: tuple[Settings, Library], question: str, reply: str) -> Answer:
+    """Ask with a scripted model whose reply cites the group's passage as [{group}]."""
     settings, library = newsroom
-    question = "How much will Morrowgate spend on data centres?"
     with LLMServer() as server:
         llm = settings.model_copy(update={"llm_base_url": server.base_url, "llm_model": "t"})
         answerer = Answerer(library, llm, OpenAICompatibleChat.from_settings(llm))
         hits = answerer.retriever.retrieve(answerer.retriever.read(question), 5).hits
         group = next(n for n, h in enumerate(hits, 1) if "a combined" in h.passage.text)
-        server.reply(f"Morrowgate will spend a combined $90 billion on data centres next year [{group}].")
-        answer = answerer.ask(question)
+        server.reply(reply.format(group=group))
+        return answerer.ask(question)
+
+
+def test_llm_group_total_for_a_member_is_replaced_by_the_members_own_figure(
+    newsroom: tuple[Settings, Library],
+) -> None:
+    """A model that answers for one company with its group's combined budget is overruled: the answer
+    comes from the sentence that states the company's own figure."""
+    question = "How much will Morrowgate spend on data centres?"
+    reply = "Morrowgate will spend a combined $90 billion on data centres next year [{group}]."
+    answer = _llm_answer_citing_the_group(newsroom, question, reply)
     assert not answer.abstained, answer.notes
     assert "$30 billion" in answer.text and "$90 billion" not in answer.text
     assert answer.citations[0].article.meta.title == "Morrowgate sets its own data centre budget"
@@ -536,14 +542,8 @@ def test_llm_group_total_is_kept_when_the_question_names_every_member(
     newsroom: tuple[Settings, Library],
 ) -> None:
     """The same combined figure answers a question about the whole group."""
-    settings, library = newsroom
     question = "How much do Morrowgate, Tessaline and Ondrel Systems plan to spend combined?"
-    with LLMServer() as server:
-        llm = settings.model_copy(update={"llm_base_url": server.base_url, "llm_model": "t"})
-        answerer = Answerer(library, llm, OpenAICompatibleChat.from_settings(llm))
-        hits = answerer.retriever.retrieve(answerer.retriever.read(question), 5).hits
-        group = next(n for n, h in enumerate(hits, 1) if "a combined" in h.passage.text)
-        server.reply(f"The three plan to spend a combined $90 billion on data centres next year [{group}].")
-        answer = answerer.ask(question)
+    reply = "The three plan to spend a combined $90 billion on data centres next year [{group}]."
+    answer = _llm_answer_citing_the_group(newsroom, question, reply)
     assert not answer.abstained, answer.notes
     assert answer.mode == "llm" and "$90 billion" in answer.text
