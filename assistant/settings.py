@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import platformdirs
 from pydantic import Field
@@ -30,12 +31,24 @@ class Settings(BaseSettings):
     openai_api_key: str | None = Field(None, validation_alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(None, validation_alias="OPENAI_BASE_URL")
 
-    llm_base_url: str | None = Field(None, description="OpenAI-compatible server (Ollama, vLLM, llama.cpp).")
-    llm_model: str = Field("gpt-4o-mini", description="Chat model name for answers and LLM extraction.")
-    llm_api_key: str | None = Field(None, description="Key for the LLM server; default OPENAI_API_KEY.")
+    llm_base_url: str | None = Field(
+        None, description="LLM server URL; with a bare model name an OpenAI-compatible one (vLLM, llama.cpp)."
+    )
+    llm_model: str = Field(
+        "gpt-4o-mini",
+        description="provider:model (openai:gpt-4o-mini, ollama:llama3.1, anthropic:..., groq:...) or a bare "
+        "name (OpenAI, or the OpenAI-compatible server at NEWSDESK_LLM_BASE_URL).",
+    )
+    llm_provider: str | None = Field(
+        None, description="LangChain provider for NEWSDESK_LLM_MODEL taken whole (names with a colon)."
+    )
+    llm_api_key: str | None = Field(None, description="Key for the LLM; default the provider's own variable.")
     llm_temperature: float = 0.0
     llm_timeout: float = 60.0
     llm_max_retries: int = 2
+    llm_structured_output: Literal["json_schema", "json_mode", "function_calling"] = Field(
+        "json_schema", description="How structured extraction asks for JSON (with_structured_output method)."
+    )
     llm_extraction: bool = Field(True, description="Run the LLM extractor at ingest when an LLM is set.")
     align_threshold: float = Field(0.9, description="Fuzzy alignment score (0-1) an LLM quote needs.")
 

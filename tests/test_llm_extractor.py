@@ -12,7 +12,7 @@ import pytest
 
 from assistant.extraction.llm import LLMExtractor, fact_schema, parse_reply, windows
 from assistant.facts import Capex, IndexMove, PriceLevel, Quote, RateDecision, StockMove, is_grounded
-from assistant.llm import LLMAuthError, LLMResponseError, OpenAICompatibleChat
+from assistant.llm import LangChainChat, LLMAuthError, LLMResponseError, OpenAICompatibleChat
 from assistant.models import Article, ArticleMeta
 from assistant.settings import Settings
 from tests.llm_server import LLMServer, Received, Reply
@@ -325,3 +325,31 @@ def test_overlong_evidence_is_dropped(llm_server: LLMServer) -> None:
     assert extractor.extract(article(text)) == []
     assert extractor.last_dropped == len(llm_server.requests)
     assert "longer than 1000 characters" in extractor.last_drop_reasons[0]
+
+
+def test_json_mode_extraction_for_servers_without_json_schema(llm_server: LLMServer) -> None:
+    llm_server.reply_json(
+        {"facts": [fact("index_move", "Tech Leaders", "the Tech Leaders index added 1.9%", change_pct=1.9)]}
+    )
+    settings = Settings(
+        llm_base_url=llm_server.base_url,
+        llm_model="test-model",
+        llm_structured_output="json_mode",
+        llm_timeout=5.0,
+        llm_max_retries=1,
+    )
+    extractor = LLMExtractor(LangChainChat.from_settings(settings, retry_base_delay=0.01), settings)
+    (found,) = extractor.extract(article())
+    assert isinstance(found, IndexMove) and found.change_pct == 1.9
+    request = llm_server.requests[0]
+    assert request.response_format == {"type": "json_object"}
+    assert '"facts"' in request.prompt  # json_mode relies on the prompt describing the shape
+
+
+def test_a_reply_that_is_not_json_says_what_to_do(llm_server: LLMServer) -> None:
+    llm_server.reply("I could not find any facts.")
+    with pytest.raises(LLMResponseError) as info:
+        extractor_for(llm_server).extract(article())
+    message = str(info.value)
+    assert "did not reply with JSON ('I could not find any facts.')" in message
+    assert message.endswith("use a model that follows JSON schemas, or set NEWSDESK_LLM_EXTRACTION=false")

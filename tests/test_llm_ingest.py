@@ -100,3 +100,15 @@ def test_no_llm_configured_means_rules_only(tmp_path: Path) -> None:
     """Offline default: only the rules extractor runs."""
     settings = Settings(home=tmp_path / "lib")
     assert Ingestor(settings, Library.open(settings)).extraction.names == ["rules"]
+
+
+def test_a_provider_string_reaches_the_server(tmp_path: Path, llm_server: LLMServer) -> None:
+    """NEWSDESK_LLM_MODEL=openai:NAME with a base URL: ingest extracts through LangChain's OpenAI provider."""
+    llm_server.reply_json({"facts": []})
+    settings = _settings(tmp_path, llm_server).model_copy(update={"llm_model": "openai:served-model"})
+    ingestor = Ingestor(settings, Library.open(settings))
+    assert ingestor.extraction.names == ["rules", "llm"]
+    outcome = ingestor.run([TextSource(TEXT)], ArticleMeta(published=date(2026, 3, 3)))[0]
+    assert outcome.status == "added", outcome.message
+    assert llm_server.requests[0].body["model"] == "served-model"
+    assert llm_server.requests[0].response_format is not None

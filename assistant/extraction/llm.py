@@ -1,8 +1,7 @@
-"""The LLM fact extractor: JSON facts from a chat model, kept only when their evidence aligns to the text."""
+"""The LLM fact extractor: structured JSON facts from a chat model, kept only when their evidence aligns."""
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Sequence
@@ -23,7 +22,7 @@ from assistant.facts import (
     is_grounded,
 )
 from assistant.figures import SCALE_WORDS, SCALES
-from assistant.llm import ChatModel, LLMResponseError
+from assistant.llm import ChatModel, LLMResponseError, parse_json
 from assistant.models import Article, Span
 from assistant.settings import Settings
 
@@ -52,7 +51,6 @@ BP_WORDS = {25.0: "quarter", 50.0: "half", 75.0: "three-quarter", 100.0: "percen
 
 _NUMBER_TEXT = re.compile(rf"(-?\d+(?:\.\d+)?)\s*({SCALE_WORDS}|bps|bp|basis points?)?", re.IGNORECASE)
 _EVIDENCE_NUMBER = re.compile(rf"(\d+(?:,\d{{3}})*(?:\.\d+)?)(?:\s*({SCALE_WORDS})\b)?", re.IGNORECASE)
-_FENCE = re.compile(r"^```[a-zA-Z]*\s*(.*?)\s*```$", re.DOTALL)
 
 
 class Dropped(Exception):
@@ -105,9 +103,12 @@ class LLMExtractor:
 
     def _extract_window(self, article: Article, offset: int, window: str) -> list[Fact]:
         """Ask the model about one window and keep the facts that survive parsing and alignment."""
-        reply = self.chat.complete(self.messages(article, window), schema=self.schema)
+        try:
+            document = self.chat.structured(self.messages(article, window), self.schema)
+        except LLMResponseError as exc:
+            raise LLMResponseError(f"{exc}, or set NEWSDESK_LLM_EXTRACTION=false") from exc
         kept: list[Fact] = []
-        for number, raw in enumerate(parse_reply(reply), start=1):
+        for number, raw in enumerate(facts_in(document), start=1):
             try:
                 kept.append(self._fact(raw, article, offset, window))
             except Dropped as reason:
@@ -220,27 +221,20 @@ def _start_after(text: str, low: int, high: int) -> int:
 
 
 def parse_reply(reply: str) -> list[Any]:
-    """The raw facts of a reply: {"facts": [...]} or a bare list, code fences tolerated."""
-    text = reply.strip()
-    fenced = _FENCE.match(text)
-    document = _json(fenced.group(1) if fenced else text)
-    if document is None:
-        document = _json(text[text.find("{") : text.rfind("}") + 1])
+    """The raw facts of a reply's text: {"facts": [...]} or a bare list, code fences tolerated."""
+    return facts_in(parse_json(reply), reply)
+
+
+def facts_in(document: Any, reply: object = None) -> list[Any]:
+    """The raw facts of a parsed reply: {"facts": [...]} or a bare list; else an error showing the reply."""
     facts = document.get("facts") if isinstance(document, dict) else document
     if not isinstance(facts, list):
+        shown = document if reply is None else reply
         raise LLMResponseError(
-            f"the LLM did not reply with a JSON list of facts ({_short(reply)}): use a model that follows "
+            f"the LLM did not reply with a JSON list of facts ({_short(shown)}): use a model that follows "
             "JSON schemas, or set NEWSDESK_LLM_EXTRACTION=false"
         )
     return facts
-
-
-def _json(text: str) -> Any:
-    """Parsed JSON, or None."""
-    try:
-        return json.loads(text) if text else None
-    except json.JSONDecodeError:
-        return None
 
 
 def to_number(value: object) -> float | None:
