@@ -16,6 +16,7 @@ from rich.table import Table
 
 from assistant.answer import Answerer
 from assistant.cli_common import (
+    answer_format,
     console,
     date_option,
     err_console,
@@ -28,6 +29,7 @@ from assistant.cli_common import (
 from assistant.cli_doctor import doctor
 from assistant.cli_eval import eval_app
 from assistant.errors import NewsdeskError
+from assistant.export import answer_markdown
 from assistant.extraction.run import make_extraction
 from assistant.facts import FACT_KINDS, FACT_LIST_ADAPTER, Fact, describe
 from assistant.models import Answer, ArticleMeta, SearchHit
@@ -374,23 +376,26 @@ def ask(
         str | None, typer.Option(help="Only articles published on or before YYYY-MM-DD.")
     ] = None,
     extractive: Annotated[bool, typer.Option("--extractive", help="Answer without an LLM.")] = False,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print the Answer (with the question frame) as JSON.")
-    ] = False,
+    fmt: Annotated[
+        str, typer.Option("--format", help="text, json (the Answer with its frame) or markdown.")
+    ] = "text",
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
     explain: Annotated[
         bool, typer.Option("--explain", help="First show how the question was read (its frame).")
     ] = False,
 ) -> None:
     """Answer a question from the library with numbered, verified citations."""
+    fmt = answer_format(fmt, as_json)
     settings = settings_of(ctx)
     answerer = Answerer(Library.open(settings), settings)
-    streamed = not as_json and not extractive and answerer.chat is not None
+    streamed = fmt == "text" and not extractive and answerer.chat is not None
     on_token = (lambda t: console.print(shown_text(t), end="", style="dim")) if streamed else None
     answer = answerer.ask(
         question, k, date_option(since, "--since"), date_option(until, "--until"), extractive, on_token
     )
-    if as_json:
-        sys.stdout.write(answer.model_dump_json(indent=2) + "\n")
+    if fmt != "text":
+        out = answer_markdown(answer) if fmt == "markdown" else answer.model_dump_json(indent=2) + "\n"
+        sys.stdout.write(out)
         return
     if streamed:
         console.print("\n")

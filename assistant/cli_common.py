@@ -56,6 +56,18 @@ def settings_of(ctx: typer.Context) -> Settings:
     return settings
 
 
+ASK_FORMATS = ("text", "json", "markdown")
+
+
+def answer_format(fmt: str, as_json: bool) -> str:
+    """The output format of `ask`: --format text|json|markdown, with --json as an alias of json."""
+    if fmt not in ASK_FORMATS:
+        raise typer.BadParameter(f"{fmt!r}: use text, json or markdown", param_hint="--format")
+    if as_json and fmt not in ("text", "json"):
+        raise typer.BadParameter(f"--json means --format json, not {fmt}: give one", param_hint="--json")
+    return "json" if as_json else fmt
+
+
 def date_option(value: str | None, name: str) -> date | None:
     """Parse a YYYY-MM-DD option value or fail with a clear message."""
     if value is None:

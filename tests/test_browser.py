@@ -75,6 +75,11 @@ def _shot(page: Page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
 
+def _open(page: Page, title: str) -> None:
+    """Click a page's link in the sidebar navigation (st.navigation)."""
+    page.locator("[data-testid='stSidebarNavLink']", has_text=title).click()
+
+
 def _select_first_row(page: Page, grid: Locator) -> None:
     """Tick the first row of a data grid (a canvas: click its row-marker cell by position)."""
     grid.scroll_into_view_if_needed()
@@ -92,12 +97,12 @@ def test_ask_click_citation_and_visit_every_page(page: Page, app_url: str) -> No
     box.press("Enter")
     expect(page.get_by_text("3.5%", exact=False).first).to_be_visible()
     expect(page.get_by_text("Sources", exact=False).first).to_be_visible()
+    expect(page.locator("[data-testid='stDownloadButton']").first).to_be_visible()  # Export under the answer
     citation = page.locator("[data-testid='stExpander'] summary").first
     citation.click()
     expect(page.locator("mark").first).to_be_visible()
     _shot(page, "chat")
-    sidebar = page.locator("[data-testid='stSidebar']")
-    sidebar.get_by_text("Facts", exact=False).first.click()
+    _open(page, "Facts")
     expect(page.get_by_role("heading", name="Charts")).to_be_visible()
     expect(page.get_by_text("sector move", exact=False).first).to_be_visible()
     expect(page.locator("[data-testid='stVegaLiteChart']")).to_have_count(3)
@@ -106,7 +111,7 @@ def test_ask_click_citation_and_visit_every_page(page: Page, app_url: str) -> No
     _select_first_row(page, page.locator("[data-testid='stDataFrame']").first)
     expect(page.locator("mark").first).to_be_visible()  # the fact's evidence, highlighted in its article
     _shot(page, "facts-evidence")
-    sidebar.get_by_text("Library", exact=False).first.click()
+    _open(page, "Library")
     expect(page.get_by_text("10 articles", exact=False).first).to_be_visible()
     _shot(page, "library")
     for name in ("chat", "facts", "facts-evidence", "library"):
@@ -119,7 +124,7 @@ def test_upload_a_file_and_see_its_facts(page: Page, app_url: str, tmp_path: Pat
     note.write_text(UPLOAD, encoding="utf-8")
     page.goto(app_url)
     _settle(page)
-    page.locator("[data-testid='stSidebar']").get_by_text("Library", exact=False).first.click()
+    _open(page, "Library")
     _settle(page)
     page.locator("input[type='file']").set_input_files(str(note))
     page.get_by_role("button", name="Ingest files").click()

@@ -10,16 +10,25 @@ import httpx
 import pandas as pd  # type: ignore[import-untyped]
 import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
-from streamlit.testing.v1 import AppTest
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.runtime.media_file_storage import MediaFileKind
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest, local_script_runner
 
+from assistant.answer import Answerer
+from assistant.export import answer_markdown
 from assistant.settings import Settings
+from ingest.pipeline import Ingestor
 from tests.conftest import FixtureServer, counts, example_files, page, serve_ui
 from tests.llm_server import LLMServer
 from tests.test_feeds import BONDS, GRAIN, rss, rss_item
+from ui.library_page import REFRESH_SECONDS
 from ui.render import count, highlight, inert, with_chips
 from vectorstore.library import Library
 
 APP = str(Path(__file__).resolve().parent.parent / "ui" / "app.py")
+PAGES = {"Chat": "views/chat.py", "Facts": "views/facts.py", "Library": "views/library.py"}  # from ui/app.py
+DEMO = "why did small caps outperform on Feb 6?"
 INJECTION = (
     "Markets report with hostile markup. <script>alert(1)</script> and **bold** <b>x</b> appear here. "
     + "The Russell 2000 rose 1.2% on Tuesday as investors bought small companies and sold large ones. " * 6
@@ -40,9 +49,54 @@ def app(home: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     return at
 
 
+def goto(at: AppTest, page: str) -> AppTest:
+    """Open one of the app's pages (Chat, Facts, Library), as a click in the sidebar's navigation does."""
+    at.switch_page(PAGES[page]).run()
+    assert not at.exception
+    return at
+
+
+@pytest.fixture
+def sent(monkeypatch: pytest.MonkeyPatch) -> list[ForwardMsg]:
+    """Every message the app sends in a run, not only its elements: navigation, page config, timers."""
+    messages: list[ForwardMsg] = []
+    parse = local_script_runner.parse_tree_from_messages
+
+    def recording(msgs: list[ForwardMsg]) -> object:
+        """Keep the run's messages, then build AppTest's element tree as usual."""
+        messages.extend(msgs)
+        return parse(msgs)
+
+    monkeypatch.setattr(local_script_runner, "parse_tree_from_messages", recording)
+    return messages
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, tuple[bytes, str, str | None]]:
+    """The files download buttons offer, by media file id: content, MIME type and file name."""
+    files: dict[str, tuple[bytes, str, str | None]] = {}
+    load = MemoryMediaFileStorage.load_and_get_id
+
+    def recording(
+        self: MemoryMediaFileStorage,
+        data: str | bytes,
+        mimetype: str,
+        kind: MediaFileKind,
+        filename: str | None = None,
+    ) -> str:
+        """Store the file as usual and remember it."""
+        file_id = load(self, data, mimetype, kind, filename)
+        content = data if isinstance(data, bytes) else Path(data).read_bytes()  # a str is a path
+        files[file_id] = (content, mimetype, filename)
+        return file_id
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", recording)
+    return files
+
+
 def upload(at: AppTest, name: str, content: bytes) -> AppTest:
     """Upload one file on the library page and press Ingest."""
-    at.sidebar.radio(key="page").set_value("Library").run()
+    goto(at, "Library")
     at.file_uploader[0].set_value((name, content, "text/plain")).run()
     at.button(key="ingest_files").click().run()
     assert not at.exception
@@ -68,7 +122,7 @@ def test_chat_answers_with_resolving_citations(sample_home: Path, monkeypatch: p
 
 def test_facts_kind_filter_changes_the_tables(sample_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = app(sample_home, monkeypatch)
-    at.sidebar.radio(key="page").set_value("Facts").run()
+    goto(at, "Facts")
     assert not at.exception
     before = len(at.dataframe)
     assert before > 2
@@ -91,7 +145,7 @@ def chart_data(at: AppTest) -> list[pd.DataFrame]:
 def test_charts_follow_the_filters(sample_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Unfiltered: Feb 6 moves, capex and a timeline; filtered by kind or subject, only what matches."""
     at = app(sample_home, monkeypatch)
-    at.sidebar.radio(key="page").set_value("Facts").run()
+    goto(at, "Facts")
     moves, capex, timeline = chart_data(at)
     assert at.selectbox(key="chart_day").value == date(2026, 2, 6)  # the busiest day is the default
     feb6 = dict(zip(moves.subject, moves.change_pct, strict=True))
@@ -169,7 +223,7 @@ def test_pasted_urls_and_a_feed_are_ingested_with_a_line_each(
     )
     dead = http_server.url("/news/gone.html")
     at = app(tmp_path / "library", monkeypatch)
-    at.sidebar.radio(key="page").set_value("Library").run()
+    goto(at, "Library")
     at.text_area[0].set_value(f"{grain}\n\n  {dead}\n").run()
     at.button(key="ingest_urls").click().run()
     assert not at.exception
@@ -271,3 +325,79 @@ def test_suggested_question_is_answered_and_the_suggestions_go(
     assert "**Sources** (extractive)" in [m.value for m in at.markdown]
     at.sidebar.button(key="new_chat").click().run()
     assert [b for b in at.button if (b.key or "").startswith("suggest_")]
+
+
+def _titles(sent: list[ForwardMsg]) -> list[str]:
+    """The browser tab titles the app set, in order."""
+    return [m.page_config_changed.title for m in sent if m.page_config_changed.title]
+
+
+def test_pages_are_a_sidebar_navigation_with_their_own_urls(
+    sample_home: Path, monkeypatch: pytest.MonkeyPatch, sent: list[ForwardMsg]
+) -> None:
+    """st.navigation: Chat (default), Facts and Library with their own URLs and tab titles; the conversation
+    survives a visit to another page."""
+    at = app(sample_home, monkeypatch)
+    (nav,) = [m.navigation for m in sent if m.HasField("navigation")]
+    pages = [(p.page_name, p.url_pathname, p.is_default) for p in nav.app_pages]
+    assert pages == [("Chat", "", True), ("Facts", "facts", False), ("Library", "library", False)]  # "" is /
+    assert _titles(sent)[-1] == "Chat · newsdesk" and at.title[0].value == "Ask the news desk"
+    assert not at.radio  # no page radio any more
+    at.chat_input[0].set_value(DEMO).run()
+    for name in ("Facts", "Library"):
+        sent.clear()
+        goto(at, name)
+        assert at.title[0].value == name and _titles(sent)[-1] == f"{name} · newsdesk"
+        assert "**Library** · 10 articles" in [m.value for m in at.sidebar.markdown]  # the shared sidebar
+    goto(at, "Chat")
+    assert DEMO in [t.value for t in at.text] and "**Sources** (extractive)" in [m.value for m in at.markdown]
+
+
+def test_export_button_saves_each_answer_as_markdown(
+    sample_library: tuple[Settings, Library],
+    monkeypatch: pytest.MonkeyPatch,
+    downloads: dict[str, tuple[bytes, str, str | None]],
+) -> None:
+    """Under each answer an Export button offers answer_markdown of that answer, named after its question."""
+    settings, library = sample_library
+    at = app(settings.home, monkeypatch)
+    assert not at.download_button  # nothing to export before an answer
+    at.chat_input[0].set_value(DEMO).run()
+    outside = "What did the ECB decide about interest rates in March?"
+    at.chat_input[0].set_value(outside).run()
+    assert not at.exception
+    answerer = Answerer(library, settings, chat=None)
+    for key, question, name in (
+        ("export_1", DEMO, "why-did-small-caps-outperform-on-feb-6.md"),
+        ("export_3", outside, "what-did-the-ecb-decide-about-interest-rates-in-march.md"),
+    ):
+        button = at.download_button(key=key)
+        assert button.label == "Export" and button.proto.ignore_rerun  # a download, not a rerun
+        content, mime, filename = downloads[Path(button.proto.url).stem]
+        expected = answer_markdown(answerer.ask(question, 5, None, None, True))
+        assert (content.decode("utf-8"), mime, filename) == (expected, "text/markdown", name)
+    assert "#:~:text=" in downloads[Path(at.download_button(key="export_1").proto.url).stem][0].decode()
+
+
+def test_library_panel_refreshes_itself_and_shows_other_processes_articles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sent: list[ForwardMsg]
+) -> None:
+    """The article count, passages, last ingest and table are a fragment on a 30 s timer; an article that
+    another process adds shows on the next run, without restarting the app."""
+    home = tmp_path / "library"
+    at = goto(app(home, monkeypatch), "Library")
+    timers = [m.auto_rerun for m in sent if m.HasField("auto_rerun")]
+    assert [t.interval for t in timers] == [REFRESH_SECONDS] and timers[0].fragment_id
+    assert "0 articles" in [s.value for s in at.subheader]
+    assert any("nothing added yet" in c.value for c in at.caption)
+    assert "The library is empty" in " ".join(i.value for i in at.info)
+    settings = Settings(home=home)
+    (added,) = Ingestor(settings, Library.open(settings)).run(example_files()[:1])  # as the CLI would
+    at.run()
+    assert not at.exception
+    assert "1 article" in [s.value for s in at.subheader] and len(at.dataframe[0].value) == 1
+    caption = next(c.value for c in at.caption if "refreshes every" in c.value)
+    assert caption.startswith(f"{count(added.passages, 'passage')} · last added ")
+    sent.clear()
+    goto(at, "Chat")
+    assert not [m for m in sent if m.HasField("auto_rerun")]  # the timer belongs to the Library page

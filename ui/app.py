@@ -1,29 +1,31 @@
-"""newsdesk Streamlit app: `streamlit run ui/app.py` (chat, facts and library pages over one library)."""
+"""newsdesk Streamlit app: `streamlit run ui/app.py` (chat, facts and library pages over one library).
+
+The entry script is the frame around every page: it declares the pages for st.navigation (in the
+sidebar, each with its own URL), draws the shared sidebar and runs the page the user chose.
+"""
 
 from __future__ import annotations
 
-from datetime import date
-
 import streamlit as st
 
-from ui import chat, facts_page, library_page, state
+from ui import chat, state
 from ui.render import count, inert, picked_date
 
-# Material icons ship with Streamlit's own font, so they render without a system emoji font.
-PAGES = {
-    "Chat": ":material/forum: Chat",
-    "Facts": ":material/monitoring: Facts",
-    "Library": ":material/library_books: Library",
-}
+
+def pages() -> list[st.Page]:
+    """Chat (the default, at /), Facts (/facts) and Library (/library); paths relative to this file."""
+    # Material icons ship with Streamlit's own font, so they render without a system emoji font.
+    return [
+        st.Page("views/chat.py", title="Chat", icon=":material/forum:", url_path="chat", default=True),
+        st.Page("views/facts.py", title="Facts", icon=":material/monitoring:", url_path="facts"),
+        st.Page("views/library.py", title="Library", icon=":material/library_books:", url_path="library"),
+    ]
 
 
-def sidebar() -> tuple[str, date | None, date | None, bool]:
-    """Page choice, library and LLM in use, answer mode and date range; returns the choices."""
+def sidebar() -> chat.Options:
+    """Library and LLM in use, answer mode and the chat's date range; returns the chat choices."""
     s = state.settings()
     with st.sidebar:
-        st.markdown("## :material/newspaper: newsdesk")
-        page = st.radio("Page", list(PAGES), format_func=PAGES.__getitem__, key="page")
-        st.divider()
         articles = state.library().catalog.article_count()
         st.markdown(f"**Library** · {count(articles, 'article')}")
         st.caption(inert(str(s.home)))
@@ -33,19 +35,16 @@ def sidebar() -> tuple[str, date | None, date | None, bool]:
         st.markdown("**Chat date range** (publication)")
         since = st.date_input("Since", value=None, key="chat_since")
         until = st.date_input("Until", value=None, key="chat_until")
-    return page, picked_date(since), picked_date(until), not (use_llm and has_llm)
+    return chat.Options(picked_date(since), picked_date(until), not (use_llm and has_llm))
 
 
 def main() -> None:
-    """Render the sidebar and the chosen page."""
+    """Declare the pages, draw the sidebar, run the chosen page."""
     st.set_page_config(page_title="newsdesk", page_icon=":material/newspaper:", layout="wide")
-    page, since, until, extractive = sidebar()
-    if page == "Facts":
-        facts_page.page()
-    elif page == "Library":
-        library_page.page()
-    else:
-        chat.page(since, until, extractive)
+    current = st.navigation(pages(), position="sidebar")
+    st.set_page_config(page_title=f"{current.title} · newsdesk")
+    st.session_state[chat.OPTIONS] = sidebar()
+    current.run()
 
 
 main()

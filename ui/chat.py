@@ -1,13 +1,15 @@
-"""Chat page: questions, streamed or extractive answers, citation chips, sources with passages in context."""
+"""Chat page: questions, streamed or extractive answers, citation chips, sources, Markdown export."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 import streamlit as st
 
 from assistant.errors import NewsdeskError
+from assistant.export import answer_markdown, markdown_file_name
 from assistant.facts import Fact
 from assistant.models import Answer, ArticleSummary, Citation
 from ui import state
@@ -15,6 +17,22 @@ from ui.render import highlight, highlight_sentence, inert, label, published, sa
 
 MESSAGES = "messages"
 PENDING = "pending_question"
+OPTIONS = "chat_options"
+
+
+@dataclass(frozen=True)
+class Options:
+    """The sidebar's chat choices: publication date range, and whether to answer without the LLM."""
+
+    since: date | None = None
+    until: date | None = None
+    extractive: bool = True
+
+
+def options() -> Options:
+    """The chat choices the app's sidebar made in this run (drawn before the page runs)."""
+    found = st.session_state.get(OPTIONS)
+    return found if isinstance(found, Options) else Options()
 
 
 def _meta_line(summary: ArticleSummary) -> str:
@@ -45,7 +63,28 @@ def _citation(c: Citation) -> None:
             st.link_button("Open the cited words in the original article", url)
 
 
-def render_answer(answer: Answer) -> None:
+def export_button(answer: Answer, key: str) -> None:
+    """Download the answer with its sources as Markdown, named after the question."""
+    st.download_button(
+        "Export",
+        answer_markdown(answer),
+        file_name=markdown_file_name(answer.question),
+        mime="text/markdown",
+        key=key,
+        icon=":material/download:",
+        help="Save the question, the answer and its sources (title, source, date, link, quote) as Markdown",
+        on_click="ignore",
+    )
+
+
+def render_answer(answer: Answer, key: str) -> None:
+    """An answer with its Sources and Export button, or an abstention with the closest articles; key
+    names the Export button."""
+    _answer_body(answer)
+    export_button(answer, key)
+
+
+def _answer_body(answer: Answer) -> None:
     """An answer with chips and its Sources section, or an abstention with the closest articles."""
     if answer.abstained:
         st.warning(inert(answer.text))
@@ -122,14 +161,14 @@ def _ask(question: str, since: date | None, until: date | None, extractive: bool
     return answer
 
 
-def page(since: date | None, until: date | None, extractive: bool) -> None:
+def page(choices: Options) -> None:
     """The chat page."""
     st.title("Ask the news desk")
     history: list[tuple[str, Answer | str]] = st.session_state.setdefault(MESSAGES, [])
-    for role, content in history:
+    for i, (role, content) in enumerate(history):
         with st.chat_message(role):
             if isinstance(content, Answer):
-                render_answer(content)
+                render_answer(content, f"export_{i}")
             else:
                 st.text(content)
     # read the question first: suggestions are for an empty chat that is not about to get its first answer
@@ -138,26 +177,20 @@ def page(since: date | None, until: date | None, extractive: bool) -> None:
     if not history and not question:
         _suggest()
     if question:
-        _turn(history, question, since, until, extractive)
+        _turn(history, question, choices)
     if history:
         st.sidebar.button("New chat", icon=":material/add_comment:", key="new_chat", on_click=clear)
 
 
-def _turn(
-    history: list[tuple[str, Answer | str]],
-    question: str,
-    since: date | None,
-    until: date | None,
-    extractive: bool,
-) -> None:
+def _turn(history: list[tuple[str, Answer | str]], question: str, choices: Options) -> None:
     """Show the question, answer it, and keep both in the history."""
     with st.chat_message("user"):
         st.text(question)
     with st.chat_message("assistant"):
         try:
-            answer = _ask(question, since, until, extractive)
+            answer = _ask(question, choices.since, choices.until, choices.extractive)
         except NewsdeskError as exc:
             st.error(inert(f"Could not answer: {exc}"))
             return
-        render_answer(answer)
+        render_answer(answer, f"export_{len(history) + 1}")  # its index in the history, once kept
     history.extend([("user", question), ("assistant", answer)])

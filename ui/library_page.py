@@ -1,9 +1,10 @@
-"""Library page: articles table, upload / URLs / feed ingest with progress, detail view, delete."""
+"""Library page: upload / URLs / feed ingest with progress, a self-refreshing articles table, detail."""
 
 from __future__ import annotations
 
 import tempfile
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -23,6 +24,7 @@ RESULTS = "ingest_results"
 ARTICLE = "article"
 ROUND = "ingest_round"
 CONFIRM = "confirm_delete"
+REFRESH_SECONDS = 30  # the articles panel rereads the catalog this often: other processes' ingests show
 
 
 class Upload(Protocol):
@@ -132,11 +134,29 @@ def _add_forms() -> None:
     _show_results(st.session_state.get(RESULTS, []))
 
 
-def _table() -> list[ArticleSummary]:
-    """The articles table; returns the articles in table order."""
+def status_line(passages: int, latest: datetime | None) -> str:
+    """Passages and the time of the latest ingest (UTC), for the caption under the article count."""
+    when = f"last added {latest:%Y-%m-%d %H:%M} UTC" if latest else "nothing added yet"
+    return f"{count(passages, 'passage')} · {when} · refreshes every {REFRESH_SECONDS} s"
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def articles_panel() -> None:
+    """The article count, passages, last ingest and the articles table, rerun by itself on a timer, so
+    articles another process (the CLI, a feed watcher) adds or removes show without reloading the page."""
     catalog = state.library().catalog
     summaries = catalog.summaries()
-    counts = catalog.fact_counts()
+    passages, _articles, latest = catalog.version()
+    st.subheader(count(len(summaries), "article"))
+    st.caption(status_line(passages, latest))
+    if summaries:
+        _table(summaries, catalog.fact_counts())
+    else:
+        st.info("The library is empty: upload files or paste URLs above.")
+
+
+def _table(summaries: list[ArticleSummary], counts: dict[str, int]) -> None:
+    """The articles table: title, source, date, passages, facts and id."""
     frame = pd.DataFrame(
         [
             {
@@ -150,10 +170,7 @@ def _table() -> list[ArticleSummary]:
             for s in summaries
         ]
     )
-    st.subheader(count(len(summaries), "article"))
-    if summaries:
-        st.dataframe(frame, hide_index=True, key="articles_table")
-    return summaries
+    st.dataframe(frame, hide_index=True, key="articles_table")
 
 
 def _delete(article_id: str) -> None:
@@ -209,8 +226,7 @@ def page() -> None:
     """The library page."""
     st.title("Library")
     _add_forms()
-    summaries = _table()
+    articles_panel()
+    summaries = state.library().catalog.summaries()  # as of this run; the panel above keeps itself fresh
     if summaries:
         _detail(summaries)
-    else:
-        st.info("The library is empty: upload files or paste URLs above.")
