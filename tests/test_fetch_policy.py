@@ -605,7 +605,7 @@ def test_the_app_refuses_pasted_internal_and_credential_urls_in_one_line_each(
     monkeypatch.setenv("NEWSDESK_HOME", str(tmp_path / "library"))
     monkeypatch.setenv("NEWSDESK_ALLOW_PRIVATE_URLS", "0")  # the default a user gets
     at = AppTest.from_file(APP, default_timeout=120).run()
-    at.sidebar.radio(key="page").set_value("Library").run()
+    at.switch_page("views/library.py").run()  # the app's Library page (st.navigation)
     at.text_area[0].set_value(f"{internal}\n{with_secret}\n").run()
     at.button(key="ingest_urls").click().run()
 
