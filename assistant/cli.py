@@ -28,6 +28,7 @@ from assistant.cli_common import (
 )
 from assistant.cli_doctor import doctor
 from assistant.cli_eval import eval_app
+from assistant.cli_feeds import feeds_app, watch
 from assistant.errors import NewsdeskError
 from assistant.export import answer_markdown
 from assistant.extraction.run import make_extraction
@@ -467,6 +468,8 @@ def run_streamlit(settings: Settings, args: list[str]) -> NoReturn:
 
 app.command()(doctor)
 app.add_typer(eval_app, name="eval")
+app.add_typer(feeds_app, name="feeds")
+app.command()(watch)
 
 
 def main() -> None:

@@ -81,6 +81,14 @@ class Settings(BaseSettings):
     search_pool: int = 50
     rrf_k: int = 60
 
+    feeds_min_interval_seconds: int = Field(
+        60, description="Shortest polling interval of a feed subscription (lower it only for tests)."
+    )
+    feeds_max_backoff_seconds: int = Field(
+        86_400, description="Longest wait after a feed's repeated failures."
+    )
+    feeds_max_workers: int = Field(4, description="Feeds `newsdesk watch` fetches at once.")
+
     @property
     def resolved_catalog_url(self) -> str:
         """The catalog URL, defaulting to a SQLite file inside home."""

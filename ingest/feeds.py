@@ -23,11 +23,13 @@ _CHARREF = re.compile(rb"&#(?:[xX](?P<hex>[0-9a-fA-F]+)|(?P<dec>[0-9]+));")
 
 @dataclass(frozen=True)
 class FeedEntry:
-    """One feed item: where its page is, what the feed says about it, and its own text."""
+    """One feed item: where its page is, what the feed says about it, its own text and its GUID (RSS guid,
+    Atom id) when it states one."""
 
     link: str | None
     meta: ArticleMeta
     content: str
+    guid: str | None = None
 
 
 def looks_like_feed(body: bytes) -> bool:
@@ -79,6 +81,12 @@ def _entry_content(entry: Any) -> str:
     candidates.append(entry.get("summary", "") or "")
     texts = [html_fragment_to_text(c) for c in candidates if c]
     return max(texts, key=len, default="")
+
+
+def _entry_guid(entry: Any) -> str | None:
+    """The entry's own identifier (RSS guid, Atom id), stripped; None when it states none."""
+    guid = entry.get("id")
+    return (guid.strip() or None) if isinstance(guid, str) else None
 
 
 def _charref_value(m: re.Match[bytes]) -> int:
@@ -137,6 +145,7 @@ def parse_feed(body: bytes, item: str) -> list[FeedEntry]:
                     published=_entry_date(entry),
                 ),
                 content=_entry_content(entry),
+                guid=_entry_guid(entry),
             )
         )
     return out

@@ -27,13 +27,17 @@ ACCEPTED_TYPES = HTML_TYPES + FEED_TYPES + PDF_TYPES + TEXT_TYPES
 
 @dataclass(frozen=True)
 class Fetched:
-    """A fetched resource: final URL after redirects, media type, charset and body."""
+    """A fetched resource: final URL after redirects, media type, charset and body; the validators a later
+    conditional GET sends (etag, last_modified), and not_modified when such a GET was answered 304."""
 
     url: str
     requested_url: str
     media_type: str
     charset: str | None
     body: bytes
+    etag: str | None = None
+    last_modified: str | None = None
+    not_modified: bool = False
 
     def text(self) -> str:
         """Body decoded with the declared charset, else UTF-8 with replacement."""
@@ -73,10 +77,11 @@ class Fetcher:
         """Close the client."""
         self.close()
 
-    def fetch(self, url: str) -> Fetched:
-        """GET url and return its body, or raise FetchError with a one-line reason."""
+    def fetch(self, url: str, etag: str | None = None, last_modified: str | None = None) -> Fetched:
+        """GET url and return its body, or raise FetchError with a one-line reason.  Given the validators
+        of an earlier fetch, the GET is conditional and a 304 returns an empty Fetched with not_modified."""
         try:
-            return self._follow(url)
+            return self._follow(url, _conditional(etag, last_modified))
         except httpx.TimeoutException as exc:
             raise FetchError(
                 f"{url}: timed out after {self.settings.fetch_timeout:g}s; "
@@ -89,15 +94,17 @@ class Fetcher:
                 f"{url}: could not connect ({_reason(exc)}); check the address and your network"
             ) from exc
 
-    def _follow(self, url: str) -> Fetched:
+    def _follow(self, url: str, headers: dict[str, str] | None = None) -> Fetched:
         """GET url, following redirects one hop at a time, each hop checked by the policy first."""
         self.policy.check_url(url)
-        request = self._client.build_request("GET", url)
+        request = self._client.build_request("GET", url, headers=headers)
         hop: str | None = None  # the redirect target being fetched, None for url itself
         for _ in range(self.settings.fetch_max_redirects + 1):
             response = self._send(url, hop, request)
             try:
                 if response.next_request is None:
+                    if headers and response.status_code == 304:
+                        return _not_modified(url, response)
                     return self._read(url, response)
                 request = response.next_request
                 hop = str(request.url)
@@ -124,7 +131,13 @@ class Fetcher:
             )
         body = self._read_capped(url, response)
         return Fetched(
-            url=str(response.url), requested_url=url, media_type=media_type, charset=charset, body=body
+            url=str(response.url),
+            requested_url=url,
+            media_type=media_type,
+            charset=charset,
+            body=body,
+            etag=response.headers.get("etag"),
+            last_modified=response.headers.get("last-modified"),
         )
 
     def _check_status(self, url: str, response: httpx.Response) -> None:
@@ -159,6 +172,30 @@ class Fetcher:
                 raise FetchError(f"{url}: body is over the {cap:,}-byte limit (NEWSDESK_FETCH_MAX_BYTES)")
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+def _conditional(etag: str | None, last_modified: str | None) -> dict[str, str] | None:
+    """The headers of a conditional GET (If-None-Match, If-Modified-Since); None without a validator."""
+    headers = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    return headers or None
+
+
+def _not_modified(url: str, response: httpx.Response) -> Fetched:
+    """A 304 to a conditional GET: nothing new, the validators kept (refreshed when the server sent them)."""
+    return Fetched(
+        url=str(response.url),
+        requested_url=url,
+        media_type="",
+        charset=None,
+        body=b"",
+        etag=response.headers.get("etag"),
+        last_modified=response.headers.get("last-modified"),
+        not_modified=True,
+    )
 
 
 def _content_type(header: str) -> tuple[str, str | None]:

@@ -171,6 +171,15 @@ class Ingestor:
         self._ingest_batch(pending, overrides, report, progress)
         return [results[seq] for seq in sorted(results)]
 
+    def run_entry(self, entry: FeedEntry, item: str) -> IngestOutcome:
+        """Ingest one parsed feed entry as `run` ingests a feed's (its page, else the feed's own text);
+        subscriptions call it entry by entry, so they can stop between two items."""
+        entry = _entry_without_credentials(entry)
+        outcomes: dict[int, IngestOutcome] = {}
+        job = Job(item, lambda: self._load_entry(entry, item))
+        self._ingest_batch([(0, job)], ArticleMeta(), outcomes.__setitem__, _Silent())
+        return outcomes[0]
+
     # -- expansion: one source -> jobs (or immediate outcomes) ------------------------------------
 
     def _expand(self, source: Source) -> Iterator[Job | IngestOutcome]:

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 
 from sqlalchemy import (
+    Boolean,
     Date,
     DateTime,
     Float,
@@ -347,3 +348,50 @@ class Catalog:
         """Number of articles."""
         with self._sessions() as session:
             return session.scalar(select(func.count()).select_from(ArticleRow)) or 0
+
+
+# -- feed subscriptions (read and written by vectorstore.feed_store) -------------------------------------
+
+
+class FeedRow(Base):
+    """One subscribed feed: where it is, how often it is polled, and what its last poll left behind."""
+
+    __tablename__ = "feeds"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    url: Mapped[str] = mapped_column(Text, unique=True)
+    interval_seconds: Mapped[int] = mapped_column(Integer)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    failures: Mapped[int] = mapped_column(Integer, default=0)  # consecutive failed polls (for the backoff)
+    next_run_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class FeedEntryRow(Base):
+    """One entry of a feed, by GUID: what became of it, so a later poll skips it."""
+
+    __tablename__ = "feed_entries"
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the GUID
+    guid: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))  # added | duplicate | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    article_id: Mapped[str | None] = mapped_column(String(32))
+    seen_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class FeedRunRow(Base):
+    """One poll of one feed: when, how it ended, and what it added."""
+
+    __tablename__ = "feed_runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"), index=True)
+    started: Mapped[datetime] = mapped_column(DateTime)
+    finished: Mapped[datetime] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(16))  # ok | not-modified | failed
+    new: Mapped[int] = mapped_column(Integer, default=0)
+    duplicate: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    message: Mapped[str] = mapped_column(Text, default="")
