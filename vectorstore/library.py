@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Sequence
 
+from filelock import FileLock, Timeout
 from sqlalchemy.exc import IntegrityError
 
 from assistant.errors import ConfigError, DuplicateArticleError, NewsdeskError, StoreError
@@ -42,9 +43,15 @@ class Library:
                 f"cannot create the library folder {home} ({exc.strerror}): {hint(exc)}"
             ) from exc
         embedder = make_embedder(settings)
-        return cls(
-            settings, Catalog(settings.resolved_catalog_url), ChromaIndex(settings, embedder.name), embedder
-        )
+        # Creating the stores runs schema migrations (ours and Chroma's own SQLite); two processes doing it
+        # at once on a new folder race, so creation is serialised by a lock file beside them.
+        try:
+            with FileLock(home / ".open.lock", timeout=120):
+                catalog = Catalog(settings.resolved_catalog_url)
+                index = ChromaIndex(settings, embedder.name)
+        except (OSError, Timeout) as exc:
+            raise StoreError(f"cannot open the library in {home} ({reason(exc)}): {hint(exc)}") from exc
+        return cls(settings, catalog, index, embedder)
 
     def add(
         self,
