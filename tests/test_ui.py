@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -19,11 +19,15 @@ from assistant.answer import Answerer
 from assistant.export import answer_markdown
 from assistant.settings import Settings
 from ingest.pipeline import Ingestor
+from ingest.poll import Poll
+from ingest.subscriptions import Subscriptions
 from tests.conftest import FixtureServer, counts, example_files, page, serve_ui
 from tests.llm_server import LLMServer
 from tests.test_feeds import BONDS, GRAIN, rss, rss_item
+from ui import feeds_panel
 from ui.library_page import REFRESH_SECONDS
 from ui.render import count, highlight, inert, with_chips
+from vectorstore.feed_store import Feed, FeedRun, FeedState, RunStatus
 from vectorstore.library import Library
 
 APP = str(Path(__file__).resolve().parent.parent / "ui" / "app.py")
@@ -386,8 +390,9 @@ def test_library_panel_refreshes_itself_and_shows_other_processes_articles(
     another process adds shows on the next run, without restarting the app."""
     home = tmp_path / "library"
     at = goto(app(home, monkeypatch), "Library")
-    timers = [m.auto_rerun for m in sent if m.HasField("auto_rerun")]
-    assert [t.interval for t in timers] == [REFRESH_SECONDS] and timers[0].fragment_id
+    timers = [m.auto_rerun for m in sent if m.HasField("auto_rerun")]  # the feeds panel's and the articles'
+    assert [t.interval for t in timers] == [feeds_panel.REFRESH_SECONDS, REFRESH_SECONDS]
+    assert all(t.fragment_id for t in timers) and len({t.fragment_id for t in timers}) == 2
     assert "0 articles" in [s.value for s in at.subheader]
     assert any("nothing added yet" in c.value for c in at.caption)
     assert "The library is empty" in " ".join(i.value for i in at.info)
@@ -396,8 +401,176 @@ def test_library_panel_refreshes_itself_and_shows_other_processes_articles(
     at.run()
     assert not at.exception
     assert "1 article" in [s.value for s in at.subheader] and len(at.dataframe[0].value) == 1
-    caption = next(c.value for c in at.caption if "refreshes every" in c.value)
+    caption = next(c.value for c in at.caption if "last added" in c.value and "refreshes every" in c.value)
     assert caption.startswith(f"{count(added.passages, 'passage')} · last added ")
     sent.clear()
     goto(at, "Chat")
     assert not [m for m in sent if m.HasField("auto_rerun")]  # the timer belongs to the Library page
+
+
+# --- the Library page's Feeds panel ------------------------------------------------------------------------
+
+
+def _wire(server: FixtureServer) -> str:
+    """A feed of two made-up stories whose pages the server serves too; its URL."""
+    grain = server.add("/wire/grain.html", page(GRAIN, title="Frost lifts wheat", published="2026-03-03"))
+    bonds = server.add("/wire/bonds.html", page(BONDS, title="Vantor prices a bond", published="2026-03-04"))
+    items = [
+        rss_item("Frost lifts wheat", grain, "Tue, 03 Mar 2026 07:00:00 GMT"),
+        rss_item("Vantor prices a seven-year bond", bonds, "Wed, 04 Mar 2026 09:15:00 GMT"),
+    ]
+    return server.add("/wire.rss", rss(items), content_type="application/rss+xml")
+
+
+def _table(at: AppTest, column: str) -> pd.DataFrame:
+    """The table with this column (st.dataframe's key does not reach AppTest without selections)."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def _feeds(at: AppTest) -> list[dict[str, object]]:
+    """The rows of the feeds table."""
+    return list(_table(at, "next run (UTC)").to_dict("records"))
+
+
+def _subscribe(at: AppTest, url: str, every: str = "15m", name: str = "") -> AppTest:
+    """Fill in the subscribe form and press Subscribe."""
+    (url_box,) = [t for t in at.text_input if (t.key or "").startswith("feed_url_")]
+    (every_box,) = [t for t in at.text_input if (t.key or "").startswith("feed_every_")]
+    (name_box,) = [t for t in at.text_input if (t.key or "").startswith("feed_name_")]
+    url_box.set_value(url)
+    every_box.set_value(every)
+    name_box.set_value(name)
+    at.button(key="feed_subscribe").click().run()
+    assert not at.exception
+    return at
+
+
+def test_feeds_panel_subscribes_runs_a_feed_now_and_pauses_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, http_server: FixtureServer
+) -> None:
+    """Subscribe from the form; the table lists the feed; Run now ingests its entries, says how many, and
+    the articles table and the sidebar count them in the same click; Pause shows "paused"."""
+    home = tmp_path / "library"
+    feed_url = _wire(http_server)
+    at = goto(app(home, monkeypatch), "Library")
+    assert "Feeds" in [s.value for s in at.subheader]
+    assert "No feeds yet" in " ".join(i.value for i in at.info)
+    _subscribe(at, feed_url, "15m", "wire")
+    assert [s.value for s in at.success] == [
+        inert(
+            f"Subscribed wire ({feed_url}), every 15m: Run now polls it at once, `newsdesk watch` keeps "
+            "it fresh"
+        )
+    ]
+    (row,) = _feeds(at)
+    assert (row["name"], row["URL"], row["every"], row["last run (UTC)"]) == (
+        "wire",
+        feed_url,
+        "15m",
+        "never",
+    )
+    assert row["status"] == "-" and pd.isna(row["new"]) and row["next run (UTC)"] == "due now"
+    assert http_server.hits == []  # subscribing fetches nothing
+    assert at.selectbox(key="feed_pick").value == "wire" and "0 articles" in [s.value for s in at.subheader]
+    at.button(key="feed_run").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == [inert("Polled wire: 2 new, 0 already in the library, 0 failed")]
+    assert sorted(_table(at, "passages").title) == ["Frost lifts wheat", "Vantor prices a bond"]
+    assert "2 articles" in [s.value for s in at.subheader]
+    assert "**Library** · 2 articles" in [m.value for m in at.sidebar.markdown]
+    (row,) = _feeds(at)
+    assert (row["status"], row["new"], row["duplicate"], row["failed"]) == ("ok", 2, 0, 0)
+    assert row["last run (UTC)"] != "never" and row["next run (UTC)"] not in ("due now", "paused")
+    at.button(key="feed_pause").click().run()
+    assert not at.exception
+    assert _feeds(at)[0]["next run (UTC)"] == "paused" and at.button(key="feed_resume").label == "Resume"
+    settings = Settings(home=home)
+    assert Subscriptions(settings, Library.open(settings)).statuses()[0].feed.paused
+    at.button(key="feed_resume").click().run()
+    assert _feeds(at)[0]["next run (UTC)"] == "due now" and at.button(key="feed_pause").label == "Pause"
+
+
+def test_feeds_panel_refuses_bad_input_in_one_line_and_removal_keeps_the_articles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, http_server: FixtureServer
+) -> None:
+    """A bad interval or name is one escaped st.error and adds nothing (the fields keep what was typed); a
+    run recorded by another process shows on the panel's next run; Remove needs its box ticked, then
+    unsubscribes and leaves the feed's articles in the library."""
+    home = tmp_path / "library"
+    feed_url = _wire(http_server)
+    at = goto(app(home, monkeypatch), "Library")
+    _subscribe(at, feed_url, "7x")
+    assert len(at.error) == 1 and "is not an interval" in at.error[0].value and not at.success
+    assert [t.value for t in at.text_input if (t.key or "").startswith("feed_every_")] == ["7x"]
+    _subscribe(at, feed_url, "15m", "<b>wire</b>")
+    assert (
+        len(at.error) == 1
+        and "&lt;b&gt;wire&lt;/b&gt;" in at.error[0].value
+        and "<b>" not in at.error[0].value
+    )
+    settings = Settings(home=home)
+    subs = Subscriptions(settings, Library.open(settings))
+    assert subs.statuses() == [] and not [d for d in at.dataframe if "next run (UTC)" in d.value.columns]
+    subs.add(feed_url, "1h", "wire")  # as `newsdesk feeds add` and `feeds run` would, in another process
+    (poll,) = subs.run_now("wire")
+    subs.close()
+    assert poll.run.new == 2
+    at.run()
+    assert not at.exception
+    (row,) = _feeds(at)
+    assert (row["name"], row["every"], row["status"], row["new"]) == ("wire", "1h", "ok", 2)
+    assert "2 articles" in [s.value for s in at.subheader]
+    assert at.button(key="feed_remove").disabled  # not before the box is ticked
+    next(c for c in at.checkbox if c.label == "Yes, unsubscribe wire").check().run()
+    at.button(key="feed_remove").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == [
+        inert("Unsubscribed wire; the articles it brought stay in the library")
+    ]
+    assert subs.statuses() == [] and "No feeds yet" in " ".join(i.value for i in at.info)
+    assert "2 articles" in [s.value for s in at.subheader]
+    assert Library.open(settings).catalog.article_count() == 2
+
+
+def test_feed_next_run_and_poll_notes() -> None:
+    """Next run: paused, due now or a UTC time; a poll is one line: counts, not modified, or why it failed."""
+    now = datetime(2026, 3, 4, 12, 0, 0)
+    feed = Feed(id=1, name="wire", url="http://127.0.0.1/wire.rss", interval_seconds=900, created_at=now)
+    later = feed.model_copy(update={"next_run_at": now + timedelta(minutes=15)})
+    assert feeds_panel.next_run(feed, now) == "due now"
+    assert feeds_panel.next_run(later, now) == "2026-03-04 12:15:00"
+    assert feeds_panel.next_run(later.model_copy(update={"paused": True}), now) == "paused"
+
+    def poll(status: RunStatus, message: str = "", failed: int = 0) -> Poll:
+        """A finished poll of the feed."""
+        run = FeedRun(
+            feed_id=1, started=now, finished=now, status=status, new=1, failed=failed, message=message
+        )
+        return Poll(feed, run, FeedState(next_run_at=now + timedelta(minutes=30)))
+
+    assert feeds_panel.poll_note(poll("ok")) == (
+        "success",
+        "Polled wire: 1 new, 0 already in the library, 0 failed",
+    )
+    assert feeds_panel.poll_note(poll("ok", "x: 404", 1))[0] == "warning"
+    assert feeds_panel.poll_note(poll("not-modified"))[0] == "info"
+    kind, line = feeds_panel.poll_note(poll("failed", "HTTP 500"))
+    assert kind == "error" and line == "Polling wire failed: HTTP 500 (`newsdesk watch` tries again in 30m)"
+
+
+def test_run_now_from_the_app_keeps_to_the_fetch_policy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, http_server: FixtureServer
+) -> None:
+    """Without the opt-in the app's Run now refuses a loopback feed like any fetch: one error line naming
+    NEWSDESK_ALLOW_PRIVATE_URLS, a failed run in the table, nothing requested, nothing added."""
+    monkeypatch.setenv("NEWSDESK_ALLOW_PRIVATE_URLS", "0")
+    feed_url = _wire(http_server)
+    at = goto(app(tmp_path / "library", monkeypatch), "Library")
+    _subscribe(at, feed_url, "15m", "wire")
+    at.button(key="feed_run").click().run()
+    assert not at.exception
+    assert len(at.error) == 1 and "Polling wire failed" in at.error[0].value
+    assert "NEWSDESK&#95;ALLOW&#95;PRIVATE&#95;URLS" in at.error[0].value  # escaped like every message
+    (row,) = _feeds(at)
+    assert (row["status"], row["new"]) == ("failed", 0) and http_server.hits == []
+    assert "0 articles" in [s.value for s in at.subheader]

@@ -1,4 +1,5 @@
-"""Library page: upload / URLs / feed ingest with progress, a self-refreshing articles table, detail."""
+"""Library page: upload / URLs / feed ingest with progress, the Feeds panel (ui.feeds_panel), a
+self-refreshing articles table, detail."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from assistant.facts import describe
 from assistant.models import ArticleSummary, IngestOutcome
 from assistant.settings import Settings
 from ingest.pipeline import Ingestor, Source
-from ui import state
+from ui import feeds_panel, state
 from ui.facts_page import facts_frame
 from ui.render import block, count, inert, published
 
@@ -226,6 +227,7 @@ def page() -> None:
     """The library page."""
     st.title("Library")
     _add_forms()
+    feeds_panel.panel()
     articles_panel()
     summaries = state.library().catalog.summaries()  # as of this run; the panel above keeps itself fresh
     if summaries:

@@ -1,4 +1,5 @@
-"""The Library page (/library): add, list, open and delete articles; the list refreshes itself."""
+"""The Library page (/library): add, list, open and delete articles, manage feed subscriptions; the
+feeds and the list refresh themselves."""
 
 from ui import library_page
 
