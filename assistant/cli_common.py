@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -109,10 +110,19 @@ def _display(item: str) -> str:
     """An item label for people: file paths relative to the working directory when inside it."""
     if "://" in item:
         return item
-    try:
-        return str(Path(item).resolve().relative_to(Path.cwd()))
+    try:  # absolute, not resolved: a symbolic link is named as itself, and a link loop cannot raise
+        return (
+            os.path.relpath(os.path.normpath(Path(item).absolute()), Path.cwd())
+            if _inside_cwd(item)
+            else item
+        )
     except (ValueError, OSError):
         return item
+
+
+def _inside_cwd(item: str) -> bool:
+    """True when the path (not following links) lies under the working directory."""
+    return os.path.normpath(Path(item).absolute()).startswith(os.path.join(str(Path.cwd()), ""))
 
 
 def outcome_line(outcome: IngestOutcome) -> str:

@@ -107,7 +107,7 @@ def extract_html(html: str | bytes, item: str, url: str | None = None) -> Draft:
 def extract_pdf(data: bytes, item: str) -> Draft:
     """Text of every page of a PDF via pypdf, with its title and author when the file declares them."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import LimitReachedError, PdfReadError
 
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -117,6 +117,10 @@ def extract_pdf(data: bytes, item: str) -> Draft:
         info = reader.metadata
     except ExtractionError:
         raise
+    except LimitReachedError as exc:  # a content stream that inflates without end (a PDF bomb)
+        raise ExtractionError(
+            f"{item}: the PDF expands past pypdf's safety limit ({exc}); check the file"
+        ) from exc
     except (PdfReadError, ValueError, KeyError, OSError) as exc:
         raise ExtractionError(f"{item}: not a readable PDF ({exc}); check the file") from exc
     text = clean_text("\n\n".join(pages))

@@ -44,7 +44,12 @@ def read_checked(path: Path, settings: Settings) -> bytes:
             f"{path}: {size:,} bytes is over the {settings.max_file_bytes:,}-byte limit; "
             "split it or raise NEWSDESK_MAX_FILE_BYTES"
         )
-    return path.read_bytes()
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise UnsupportedSourceError(
+            f"{path}: cannot be read ({exc.strerror}); check its permissions"
+        ) from None
 
 
 _BOMS = (
@@ -177,20 +182,33 @@ def manifest_meta(path: Path) -> ArticleMeta:
         return ArticleMeta()
     try:
         entry = json.loads(manifest.read_text(encoding="utf-8")).get(path.name) or {}
-    except (json.JSONDecodeError, UnicodeDecodeError, AttributeError):
+    except (json.JSONDecodeError, UnicodeDecodeError, AttributeError, OSError):
         return ArticleMeta()
+    if not isinstance(entry, dict):
+        return ArticleMeta()  # {"story.txt": "just a title"}: not a metadata object, ignored
+
+    def text(key: str) -> str | None:
+        """A manifest field when it is text (a number or a list names nothing)."""
+        value = entry.get(key)
+        return value if isinstance(value, str) else None
+
     return ArticleMeta(
-        title=entry.get("title"),
-        source=entry.get("source"),
-        author=entry.get("author"),
-        url=entry.get("url"),
-        published=publication_date(entry.get("published") or entry.get("date")),
+        title=text("title"),
+        source=text("source"),
+        author=text("author"),
+        url=text("url"),
+        published=publication_date(text("published") or text("date")),
     )
 
 
 def _outside(path: Path, root: Path) -> bool:
-    """True for a symbolic link whose target lies outside the root folder."""
-    return path.is_symlink() and not path.resolve().is_relative_to(root)
+    """True for a symbolic link whose target lies outside the root folder (or that loops: never followed)."""
+    if not path.is_symlink():
+        return False
+    try:
+        return not path.resolve(strict=False).is_relative_to(root)
+    except (RuntimeError, OSError):  # a symlink loop
+        return True
 
 
 def directory_files(directory: Path) -> tuple[list[Path], list[Path], list[Path]]:

@@ -472,16 +472,6 @@ SLOW_LINES = (
 ENTITY_ESC = (
     "one &#27; (or &#7;) character reference in the body makes trafilatura find no text: page refused"
 )
-PDF_LIMIT = "pypdf's LimitReachedError is not anticipated: 'unexpected LimitReachedError ...; please report'"
-LOOP = "a symlink loop in a folder: Path.resolve raises RuntimeError; the whole folder fails as 'unexpected'"
-MANIFEST_STRING = "a manifest entry that is a string: AttributeError outside the try; the whole folder fails"
-MANIFEST_TYPES = (
-    "a manifest entry with a number title or a list url: pydantic ValidationError (a multi-line message) "
-    "sinks the whole folder as 'unexpected'"
-)
-UNREADABLE = "read_checked lets PermissionError through: 'unexpected PermissionError (...); please report'"
-LINK_NAME = "the skip line names the link's target (outside/...), not the link: _display resolves symlinks"
-
 CASES: list[Case] = [
     Case("h01-empty", "empty file", ERROR, "corpus/h01-empty.txt", b""),
     Case("h02-blank", "whitespace only", ERROR, "corpus/h02-blank.txt", b"  \n\t\n\r\n   \n"),
@@ -686,7 +676,6 @@ CASES: list[Case] = [
         SKIPPED,
         "corpus/h32-link-out.txt",
         make=_symlink(_outside_file),
-        xfail=LINK_NAME,
     ),
     Case(
         "h33-link-loop",
@@ -697,7 +686,6 @@ CASES: list[Case] = [
         source="named",
         tolerate=(SKIPPED,),
         contains="Desk note h33",
-        xfail=LOOP,
     ),
     Case(
         "h34-dir.html",
@@ -722,7 +710,6 @@ CASES: list[Case] = [
         "corpus/h36-unreadable.txt",
         make=_unreadable,
         only_if=_not_root,
-        xfail=UNREADABLE,
     ),
     Case(
         "h37-bad-manifest",
@@ -755,7 +742,6 @@ CASES: list[Case] = [
         make=_manifest_folder("just a title"),
         source="named",
         contains="Desk note h39",
-        xfail=MANIFEST_STRING,
     ),
     Case(
         "h40-manifest-types",
@@ -765,7 +751,6 @@ CASES: list[Case] = [
         make=_manifest_folder({"title": 42, "url": ["http://x"], "published": 20260206}),
         source="named",
         contains="Desk note h40",
-        xfail=MANIFEST_TYPES,
     ),
     Case(
         "h41-dev-zero",
@@ -844,7 +829,6 @@ CASES: list[Case] = [
         ERROR,
         "corpus/h51-pdf-bomb.pdf",
         lambda: pdf_bomb("h51"),
-        xfail=PDF_LIMIT,
     ),
     Case(
         "h52-pdf-loop",
