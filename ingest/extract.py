@@ -74,12 +74,26 @@ def site_from_url(url: str | None) -> str | None:
     return host.removeprefix("www.") or None
 
 
+# a numeric reference to a control character ("&#27;", "&#x7;"): lxml refuses the character it stands for,
+# and trafilatura then finds no text in the whole page (tab, newline and carriage return are kept)
+_CONTROL_REFERENCE = re.compile(
+    rb"&#(?:0*(?:[0-8]|1[124-9]|2\d|3[01]|12[7-9]|1[3-5]\d)|[xX]0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF]|[89][0-9a-fA-F]));"
+)
+
+
+def _without_control_references(html: str | bytes) -> str | bytes:
+    """The page without numeric references to control characters."""
+    if isinstance(html, bytes):
+        return _CONTROL_REFERENCE.sub(b"", html)
+    return _CONTROL_REFERENCE.sub(b"", html.encode("utf-8", "surrogatepass")).decode("utf-8", "surrogatepass")
+
+
 def extract_html(html: str | bytes, item: str, url: str | None = None) -> Draft:
     """Main text and metadata of an HTML page via trafilatura; only dates stated in the markup are kept."""
     import trafilatura
 
     document: Any = trafilatura.bare_extraction(
-        html,
+        _without_control_references(html),
         url=url,
         with_metadata=True,
         include_comments=False,

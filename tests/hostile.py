@@ -469,9 +469,6 @@ SLOW_LINES = (
     "quadratic rules extraction over many paragraphs: dedupe's _in_title scans every sentence per fact and "
     "quotes._paragraph_quotes every sentence per paragraph; 30,000 lines take ~50 s"
 )
-ENTITY_ESC = (
-    "one &#27; (or &#7;) character reference in the body makes trafilatura find no text: page refused"
-)
 CASES: list[Case] = [
     Case("h01-empty", "empty file", ERROR, "corpus/h01-empty.txt", b""),
     Case("h02-blank", "whitespace only", ERROR, "corpus/h02-blank.txt", b"  \n\t\n\r\n   \n"),
@@ -877,7 +874,6 @@ CASES: list[Case] = [
         "corpus/h57-entity-esc-body.html",
         lambda: html_page("h57").replace("Analysts", "&#27;Analysts").encode(),
         contains="Desk note h57",
-        xfail=ENTITY_ESC,
     ),
     # feeds, given by name (a folder walk skips them)
     Case(
