@@ -111,18 +111,10 @@ def _display(item: str) -> str:
     if "://" in item:
         return item
     try:  # absolute, not resolved: a symbolic link is named as itself, and a link loop cannot raise
-        return (
-            os.path.relpath(os.path.normpath(Path(item).absolute()), Path.cwd())
-            if _inside_cwd(item)
-            else item
-        )
+        path, here = os.path.normpath(Path(item).absolute()), str(Path.cwd())
+        return os.path.relpath(path, here) if path.startswith(os.path.join(here, "")) else item
     except (ValueError, OSError):
         return item
-
-
-def _inside_cwd(item: str) -> bool:
-    """True when the path (not following links) lies under the working directory."""
-    return os.path.normpath(Path(item).absolute()).startswith(os.path.join(str(Path.cwd()), ""))
 
 
 def outcome_line(outcome: IngestOutcome) -> str:

@@ -17,7 +17,7 @@ from rich.table import Table
 from assistant.cli_common import console, err_console, outcome_line, settings_of, shown
 from assistant.models import IngestOutcome
 from ingest.poll import Poll
-from ingest.subscriptions import DEFAULT_EVERY, Subscriptions, format_interval
+from ingest.subscriptions import DEFAULT_EVERY, Subscriptions, format_interval, next_run_label
 from ingest.watch import Watcher
 from vectorstore.feed_store import Feed, FeedRun, FeedStatus
 from vectorstore.library import Library
@@ -43,12 +43,8 @@ def when(moment: datetime | None) -> str:
 
 
 def next_run(feed: Feed) -> str:
-    """When the feed is polled next by `newsdesk watch`."""
-    if feed.paused:
-        return "paused"
-    if feed.next_run_at is None or feed.next_run_at <= datetime.now(UTC).replace(tzinfo=None):
-        return "due now"
-    return when(feed.next_run_at)
+    """When the feed is polled next by `newsdesk watch`, in local time."""
+    return next_run_label(feed, datetime.now(UTC).replace(tzinfo=None), when)
 
 
 def poll_line(poll: Poll) -> str:

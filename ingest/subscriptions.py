@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 import threading
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from assistant.settings import Settings
@@ -29,6 +30,16 @@ def format_interval(seconds: int) -> str:
         if seconds % size == 0:
             return f"{seconds // size}{unit}"
     return f"{seconds}s"
+
+
+def next_run_label(feed: Feed, now: datetime, show: Callable[[datetime], str]) -> str:
+    """When `newsdesk watch` polls the feed next: 'paused', 'due now', or its time as `show` writes it
+    (`now` and the stored times are naive UTC)."""
+    if feed.paused:
+        return "paused"
+    if feed.next_run_at is None or feed.next_run_at <= now:
+        return "due now"
+    return show(feed.next_run_at)
 
 
 def parse_interval(text: str, minimum: int) -> int:

@@ -16,7 +16,7 @@ import streamlit as st
 
 from assistant.errors import NewsdeskError
 from ingest.poll import Poll
-from ingest.subscriptions import DEFAULT_EVERY, INTERVAL_HINT, Subscriptions, format_interval
+from ingest.subscriptions import DEFAULT_EVERY, INTERVAL_HINT, Subscriptions, format_interval, next_run_label
 from ui import state
 from ui.render import count, inert, label
 from vectorstore.feed_store import Feed, FeedStatus
@@ -48,11 +48,7 @@ def utc_time(moment: datetime | None) -> str:
 
 def next_run(feed: Feed, now: datetime) -> str:
     """When `newsdesk watch` polls the feed next: 'paused', 'due now' or a UTC time."""
-    if feed.paused:
-        return "paused"
-    if feed.next_run_at is None or feed.next_run_at <= now:
-        return "due now"
-    return utc_time(feed.next_run_at)
+    return next_run_label(feed, now, utc_time)
 
 
 def feeds_frame(statuses: list[FeedStatus], now: datetime) -> pd.DataFrame:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
 from assistant.errors import NotFoundError
 from vectorstore.catalog import ArticleRow, FactRow, PassageRow
@@ -50,9 +50,8 @@ class Drift:
 
 
 def quick_check(library: Library) -> bool:
-    """True when the catalog's passage count equals the index's vector count (cheap: two counts)."""
-    with library.catalog.transaction() as session:
-        passages = session.scalar(select(func.count()).select_from(PassageRow)) or 0
+    """True when the catalog's passage count equals the index's vector count (cheap: a few counts)."""
+    passages, _articles, _latest = library.catalog.version()
     return passages == library.index.count()
 
 

@@ -68,8 +68,13 @@ def _named_number(text: str, at: int) -> bool:
     if before is None:
         return False
     word = before.group(1).rstrip(".").casefold()
-    months = {w.casefold() for m in knowledge.calendar().months for w in (m.name, *m.abbreviations)}
-    return word not in months and word not in ("fy", "fiscal")
+    return word not in _month_words() and word not in ("fy", "fiscal")
+
+
+@lru_cache(maxsize=1)
+def _month_words() -> frozenset[str]:
+    """Month names and abbreviations, case folded (read for every sentence checked: built once)."""
+    return frozenset(w.casefold() for m in knowledge.calendar().months for w in (m.name, *m.abbreviations))
 
 
 def period_of(text: str) -> Period:
