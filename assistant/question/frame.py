@@ -22,7 +22,7 @@ from assistant.facts import FACT_KINDS, REGISTRY, FactKind
 from assistant.knowledge.models import AnswerType, Expects
 from assistant.models import Frozen
 from assistant.question.dates import DateWindow, parse_question_dates
-from assistant.question.period import Period, period_of
+from assistant.question.period import Period, month_words, period_of
 from assistant.vocabulary import Concept, named, search_text
 
 # words that start a circumstance rather than the thing asked ("... react to its revenue forecast")
@@ -341,8 +341,7 @@ def proper_names(question: str, taken: list[tuple[int, int]]) -> list[Concept]:
 def _calendar_word(phrase: str) -> bool:
     """True for month and weekday names and abbreviations ("Nov.", "Sept", "Thursday")."""
     word = re.split(r"[-\s]", phrase)[0].rstrip(".").casefold()
-    months = {w.casefold() for m in knowledge.calendar().months for w in (m.name, *m.abbreviations)}
-    return word in months or word in WEEKDAYS
+    return word in month_words() or word in WEEKDAYS
 
 
 def _kinds(question: str, focus: Attribute | None, answer_type: AnswerType) -> tuple[FactKind, ...]:

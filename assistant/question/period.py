@@ -68,11 +68,11 @@ def _named_number(text: str, at: int) -> bool:
     if before is None:
         return False
     word = before.group(1).rstrip(".").casefold()
-    return word not in _month_words() and word not in ("fy", "fiscal")
+    return word not in month_words() and word not in ("fy", "fiscal")
 
 
 @lru_cache(maxsize=1)
-def _month_words() -> frozenset[str]:
+def month_words() -> frozenset[str]:
     """Month names and abbreviations, case folded (read for every sentence checked: built once)."""
     return frozenset(w.casefold() for m in knowledge.calendar().months for w in (m.name, *m.abbreviations))
 
