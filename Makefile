@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_HOME ?= $(CURDIR)/.newsdesk-demo
 
-.PHONY: install browser demo test lint bench bench-ui clean
+.PHONY: install browser postgres demo test lint bench bench-ui clean
 
 install: $(VENV)/.installed
 
@@ -29,7 +29,11 @@ lint: install
 browser:
 	command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-test: lint browser
+# the catalog tests also run on PostgreSQL: Debian's server, started on 127.0.0.1 (scripts/postgres.sh)
+postgres:
+	bash scripts/postgres.sh
+
+test: lint browser postgres
 	$(BIN)/pytest -q
 
 bench: install

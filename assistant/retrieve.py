@@ -131,18 +131,13 @@ class Retriever:
 
     def read(self, question: str) -> Question:
         """The question's frame, its dates read relative to the library's newest article."""
-        return parse_question(question, newest(self.library.catalog.summaries()))
+        return parse_question(question, self.library.catalog.newest_published())
 
     def retrieve(
         self, question: str | Question, k: int = 5, since: date | None = None, until: date | None = None
     ) -> Retrieval:
         """The k passages best answering the question, the facts about it, and whether retrieval is weak."""
-        articles = {s.id: s for s in self.library.catalog.summaries()}
-        q = (
-            question
-            if isinstance(question, Question)
-            else parse_question(question, newest(articles.values()))
-        )
+        q = question if isinstance(question, Question) else self.read(question)
         pool = self._pool(q, max(POOL, k), since, until)
         rank(pool, q)
         top = pool[:k]
@@ -152,7 +147,7 @@ class Retriever:
             frame=q,
             query=q.query,
             hits=[c.hit.model_copy(update={"score": round(c.score, 6)}) for c in top],
-            facts=self._facts(q, top, articles, since, until),
+            facts=self._facts(q, top, since, until),
             window=q.window,
             entities=list(q.canonical),
             top_score=max((c.similarity for c in pool), default=0.0),
@@ -180,7 +175,6 @@ class Retriever:
         self,
         q: Question,
         top: list[_Candidate],
-        articles: dict[str, ArticleSummary],
         since: date | None,
         until: date | None,
     ) -> list[Fact]:
@@ -190,7 +184,9 @@ class Retriever:
             for f in c.facts:
                 hit_rank.setdefault(f.id, n)
         scored = []
-        for fact in self._fact_candidates(q, top):
+        candidates = self._fact_candidates(q, top)
+        articles = self.library.catalog.summaries_by_id([f.article_id for f in candidates])
+        for fact in candidates:
             article = articles.get(fact.article_id)
             if (
                 article is None
@@ -214,11 +210,6 @@ class Retriever:
             day_facts = self.library.catalog.facts(sorted(q.kinds), None, q.window.start, q.window.end)
             found.update((f.id, f) for f in day_facts)
         return list(found.values())
-
-
-def newest(articles: Iterable[ArticleSummary]) -> date | None:
-    """The newest publication date among the articles: question dates are read relative to it."""
-    return max((a.meta.published for a in articles if a.meta.published), default=None)
 
 
 def subjects(q: Question) -> list[str]:

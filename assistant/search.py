@@ -1,65 +1,13 @@
-"""Passage search: dense (Chroma) and lexical (BM25) rankings fused by reciprocal rank fusion."""
+"""Passage search: dense (Chroma) and lexical (the catalog's full-text index) rankings fused by reciprocal
+rank fusion. Both rankings apply the date range in their store and read only the rows they rank."""
 
 from __future__ import annotations
 
-import threading
 from datetime import date
-from typing import Any
 
-import bm25s
-import numpy as np
-import Stemmer
-
-from assistant.models import ArticleSummary, SearchHit
+from assistant.models import SearchHit
 from assistant.settings import Settings
 from vectorstore.library import Library
-
-
-class LexicalIndex:
-    """BM25 over every passage of the library, rebuilt when the catalog changes."""
-
-    def __init__(self) -> None:
-        self._stemmer = Stemmer.Stemmer("english")
-        self._version: object = None
-        self._ids: list[str] = []
-        self._retriever: Any = None
-        self._lock = threading.Lock()
-
-    def _tokens(self, texts: list[str], ids: bool) -> Any:
-        """Tokenise with English stop words and Snowball stems, as bm25s recommends."""
-        return bm25s.tokenize(
-            texts, stopwords="en", stemmer=self._stemmer, return_ids=ids, show_progress=False
-        )
-
-    def refresh(self, library: Library) -> None:
-        """Rebuild the BM25 index if passages were added or removed since the last build."""
-        version = library.catalog.version()
-        with self._lock:
-            if version == self._version:
-                return
-            passages = library.catalog.passages()
-            self._ids = [p.id for p in passages]
-            self._retriever = None
-            if passages:
-                retriever = bm25s.BM25()
-                retriever.index(self._tokens([p.text for p in passages], ids=True), show_progress=False)
-                self._retriever = retriever
-            self._version = version
-
-    def rank(self, query: str, allowed: set[str] | None, pool: int) -> list[str]:
-        """Passage ids with a positive BM25 score, best first, limited to allowed articles."""
-        if self._retriever is None:
-            return []
-        scores = np.asarray(self._retriever.get_scores(self._tokens([query], ids=False)[0]))
-        order = np.argsort(-scores, kind="stable")
-        ranked: list[str] = []
-        for i in order:
-            if scores[i] <= 0 or len(ranked) >= pool:
-                break
-            pid = self._ids[i]
-            if allowed is None or pid.split(":", 1)[0] in allowed:
-                ranked.append(pid)
-        return ranked
 
 
 def rrf(rankings: list[list[str]], k: int) -> dict[str, float]:
@@ -71,21 +19,12 @@ def rrf(rankings: list[list[str]], k: int) -> dict[str, float]:
     return fused
 
 
-def _in_range(summary: ArticleSummary, since: date | None, until: date | None) -> bool:
-    """True when the article's publication date lies in [since, until]; undated articles never do."""
-    published = summary.meta.published
-    if published is None:
-        return False
-    return (since is None or published >= since) and (until is None or published <= until)
-
-
 class Searcher:
     """Hybrid passage search over one library."""
 
     def __init__(self, library: Library, settings: Settings) -> None:
         self.library = library
         self.settings = settings
-        self.lexical = LexicalIndex()
 
     def search(
         self, query: str, k: int | None = None, since: date | None = None, until: date | None = None
@@ -93,24 +32,20 @@ class Searcher:
         """The k passages best matching query, fusing dense and BM25 ranks, within the date range."""
         k = k or self.settings.search_k
         pool = max(self.settings.search_pool, k)
-        summaries = {s.id: s for s in self.library.catalog.summaries()}
-        if not summaries or not query.strip():
+        if not query.strip() or self.library.index.count() == 0:
             return []
-        allowed = None
-        if since or until:
-            allowed = {aid for aid, s in summaries.items() if _in_range(s, since, until)}
-        self.lexical.refresh(self.library)
         query_vector = self.library.embedder.embed_query(query)
         dense = [pid for pid, _distance in self.library.index.search(query_vector, pool, since, until)]
-        lexical = self.lexical.rank(query, allowed, pool)
+        lexical = [pid for pid, _score in self.library.catalog.lexical(query, pool, since, until)]
         fused = rrf([dense, lexical], self.settings.rrf_k)
         top = sorted(fused, key=lambda pid: (-fused[pid], pid))[:k]
         passages = self.library.catalog.passages_by_id(top)
+        summaries = self.library.catalog.summaries_by_id([p.article_id for p in passages.values()])
         hits = []
         for pid in top:
             passage = passages.get(pid)
-            if passage is None:
-                continue
+            if passage is None or passage.article_id not in summaries:
+                continue  # removed since the index was read
             hits.append(
                 SearchHit(
                     passage=passage,

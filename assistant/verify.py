@@ -38,8 +38,6 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal
 
-from bm25s.stopwords import STOPWORDS_EN
-
 from assistant import knowledge
 from assistant.models import AnswerSentence, Citation, Passage, SearchHit, Span
 from assistant.text import sentences_by_line
@@ -450,8 +448,9 @@ _MIN_SHARED_WORDS = 2  # without a shared figure, a passage sentence must share 
 
 
 def _content_words(text: str) -> set[str]:
-    """Lower-cased words longer than two letters, BM25's stop words dropped, plurals folded crudely."""
-    words = {w.casefold() for w in _WORD.findall(text)} - set(STOPWORDS_EN)
+    """Lower-cased words longer than two letters, lexical search's stop words dropped, plurals folded
+    crudely."""
+    words = {w.casefold() for w in _WORD.findall(text)} - set(knowledge.stop_words())
     return {w[:-1] if len(w) > 4 and w.endswith("s") else w for w in words if len(w) > 2}
 
 

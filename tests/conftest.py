@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,6 +29,54 @@ EXAMPLES = ROOT / "examples" / "articles"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED = ROOT.parent / "shared"
 needs_shared = pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="../shared is absent")
+# The PostgreSQL server `make postgres` starts (scripts/postgres.sh); each test gets a database of its own.
+POSTGRES = os.environ.get(
+    "NEWSDESK_TEST_POSTGRES", "postgresql+psycopg://newsdesk:newsdesk@127.0.0.1:5432/newsdesk"
+)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests marked both_catalogs run once on SQLite and once on PostgreSQL."""
+    if "catalog_backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_catalogs"):
+        metafunc.parametrize("catalog_backend", ["sqlite", "postgresql"], indirect=True)
+
+
+@pytest.fixture()
+def catalog_backend(request: pytest.FixtureRequest) -> str:
+    """The catalog database of this test: sqlite unless the test is marked both_catalogs."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database for one test, dropped afterwards; its SQLAlchemy URL."""
+    from sqlalchemy import create_engine, make_url, text
+    from sqlalchemy.exc import OperationalError
+
+    name = f"newsdesk_t{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as exc:
+        admin.dispose()
+        pytest.fail(f"PostgreSQL at {POSTGRES} is not reachable ({exc.orig}): run `make postgres`")
+    try:
+        yield make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture()
+def catalog_url(catalog_backend: str) -> Iterator[str | None]:
+    """None (the SQLite file in the library folder) or a fresh PostgreSQL database's URL."""
+    if catalog_backend == "sqlite":
+        yield None
+        return
+    with postgres_database() as url:
+        yield url
 
 
 @dataclass
@@ -124,9 +174,9 @@ def http_server() -> Iterator[FixtureServer]:
 
 
 @pytest.fixture()
-def settings(tmp_path: Path) -> Settings:
-    """Settings for a library in a temporary folder, with short network timeouts."""
-    return Settings(home=tmp_path / "library", fetch_timeout=3.0)
+def settings(tmp_path: Path, catalog_url: str | None) -> Settings:
+    """Settings for a library in a temporary folder, short network timeouts, the catalog of catalog_url."""
+    return Settings(home=tmp_path / "library", fetch_timeout=3.0, catalog_url=catalog_url)
 
 
 @pytest.fixture()

@@ -16,6 +16,8 @@ from vectorstore.library import Library
 
 from .conftest import counts
 
+pytestmark = pytest.mark.both_catalogs  # the catalog on SQLite and on PostgreSQL
+
 TEXT = (
     "Small caps had their best day in months on Friday. The Russell 2000 rose 2.4% while the S&P 500 "
     "rose 0.8%, and traders said the move reflected a rotation out of crowded technology names into cheaper "

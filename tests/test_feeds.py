@@ -25,6 +25,8 @@ from ingest.pipeline import Ingestor
 from tests.conftest import EXAMPLES, FixtureServer, counts, example_files, page
 from vectorstore.library import Library
 
+pytestmark = pytest.mark.both_catalogs  # the catalog on SQLite and on PostgreSQL
+
 # --- made-up fixture prose (our own words; every company and place is fictional) ---------------------------
 
 GRAIN = [

@@ -18,6 +18,8 @@ from vectorstore.library import Library
 
 from .conftest import counts
 
+pytestmark = pytest.mark.both_catalogs  # the catalog on SQLite and on PostgreSQL
+
 BODY = (
     "Regional lenders led a broad advance on Tuesday as traders bet that easing funding costs would revive "
     "loan demand. The KBW bank gauge climbed 2.4% while utilities slipped 0.6%, and analysts at a Boston "
@@ -143,7 +145,8 @@ def test_remove_deletes_everywhere(settings: Settings, ingestor: Ingestor, libra
 def test_library_persists_on_disk(settings: Settings, ingestor: Ingestor, tmp_path: Path) -> None:
     """A library written by one process-level object is read back by a fresh one from the same folder."""
     outcome = ingestor.run([TextSource(BODY)], ArticleMeta(title="Banks lead", source="Test Wire"))[0]
-    assert (settings.home / "catalog.sqlite").is_file() and (settings.home / "chroma").is_dir()
+    assert (settings.home / "chroma").is_dir()
+    assert (settings.home / "catalog.sqlite").is_file() == (settings.catalog_url is None)
     reopened = Library.open(settings)
     article = reopened.catalog.get(outcome.article_id or "")
     assert article.meta.title == "Banks lead" and article.meta.source == "Test Wire"

@@ -13,6 +13,8 @@ from vectorstore.library import Library
 
 from .conftest import example_files
 
+pytestmark = pytest.mark.both_catalogs  # the catalog on SQLite and on PostgreSQL
+
 DEMO_QUESTION = "why did small caps outperform on Feb 6?"
 
 

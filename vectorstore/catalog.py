@@ -1,4 +1,5 @@
-"""SQL catalog of articles and passages (SQLite file by default, any SQLAlchemy URL)."""
+"""SQL catalog of articles, passages and facts (SQLite file by default, PostgreSQL or any SQLAlchemy URL);
+its schema is made and upgraded by the Alembic migrations in vectorstore/migrations."""
 
 from __future__ import annotations
 
@@ -6,81 +7,28 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import (
-    Boolean,
-    Date,
-    DateTime,
-    Float,
-    ForeignKey,
-    Integer,
-    String,
-    Text,
-    create_engine,
-    delete,
-    event,
-    func,
-    select,
-)
+from sqlalchemy import create_engine, delete, event, func, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.errors import NotFoundError, StoreError
-from assistant.facts import FACT_ADAPTER, Fact
 from assistant.models import Article, ArticleMeta, ArticleSummary, Passage, Span
+from vectorstore import lexical
+from vectorstore.migrate import migrate
 from vectorstore.reasons import hint, reason
+from vectorstore.tables import ArticleRow, FactRow, PassageRow
 
-
-class Base(DeclarativeBase):
-    """Declarative base of the catalog tables."""
-
-
-class ArticleRow(Base):
-    """One article with its text and metadata."""
-
-    __tablename__ = "articles"
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    url: Mapped[str | None] = mapped_column(Text, index=True)
-    title: Mapped[str | None] = mapped_column(Text)
-    source: Mapped[str | None] = mapped_column(Text)
-    author: Mapped[str | None] = mapped_column(Text)
-    published: Mapped[date | None] = mapped_column(Date, index=True)
-    ingested_at: Mapped[datetime] = mapped_column(DateTime)
-    text: Mapped[str] = mapped_column(Text)
-
-
-class PassageRow(Base):
-    """One passage: a half-open span of its article's text."""
-
-    __tablename__ = "passages"
-    id: Mapped[str] = mapped_column(String(48), primary_key=True)
-    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
-    ordinal: Mapped[int] = mapped_column(Integer)
-    start: Mapped[int] = mapped_column(Integer)
-    end: Mapped[int] = mapped_column(Integer)
-    text: Mapped[str] = mapped_column(Text)
-
-
-class FactRow(Base):
-    """One grounded fact; the full typed model is kept as JSON, the columns serve filtering."""
-
-    __tablename__ = "facts"
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(32), index=True)
-    subject: Mapped[str] = mapped_column(Text, index=True)
-    start: Mapped[int] = mapped_column(Integer)
-    end: Mapped[int] = mapped_column(Integer)
-    as_of: Mapped[date | None] = mapped_column(Date, index=True)
-    value: Mapped[float | None] = mapped_column(Float)
-    extractor: Mapped[str] = mapped_column(String(32))
-    data: Mapped[str] = mapped_column(Text)
+if TYPE_CHECKING:
+    from assistant.facts import Fact
 
 
 def _fact_row(fact: Fact) -> FactRow:
     """Map a fact to its row."""
+    from assistant.facts import FACT_ADAPTER  # the fact models load only when facts are read or written
+
     return FactRow(
         id=fact.id,
         article_id=fact.article_id,
@@ -102,22 +50,6 @@ def _sqlite_foreign_keys(dbapi_connection: object, _record: object) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
-
-
-def _create_schema(engine: Engine, sqlite: bool) -> None:
-    """Create the tables that do not exist yet, safely when several processes open a new library at once:
-    on SQLite under an exclusive lock (the second process waits, then finds the tables); elsewhere a
-    racing creator's "already exists" is retried once, when the tables are there."""
-    if sqlite:
-        with engine.connect() as conn:
-            conn.exec_driver_sql("BEGIN EXCLUSIVE")
-            Base.metadata.create_all(conn)
-            conn.commit()
-        return
-    try:
-        Base.metadata.create_all(engine)
-    except (OperationalError, ProgrammingError):
-        Base.metadata.create_all(engine)
 
 
 def _to_article(row: ArticleRow) -> Article:
@@ -155,7 +87,7 @@ class Catalog:
         if sqlite:
             event.listen(self.engine, "connect", _sqlite_foreign_keys)
         try:
-            _create_schema(self.engine, sqlite)
+            migrate(self.engine)
         except SQLAlchemyError as exc:
             where = self.engine.url.database if sqlite else self.engine.url.render_as_string()
             raise StoreError(f"the catalog {where} cannot be opened ({reason(exc)}): {hint(exc)}") from exc
@@ -218,6 +150,8 @@ class Catalog:
         article_id: str | None = None,
     ) -> list[Fact]:
         """Facts filtered by kind, subject substring, event-date range and article; in article order."""
+        from assistant.facts import FACT_ADAPTER
+
         query = select(FactRow.data).order_by(FactRow.as_of.desc(), FactRow.article_id, FactRow.start)
         if kinds:
             query = query.where(FactRow.kind.in_(list(kinds)))
@@ -280,34 +214,48 @@ class Catalog:
 
     def summaries(self) -> list[ArticleSummary]:
         """Every article with its passage count, newest publication first."""
-        counts = (
-            select(PassageRow.article_id, func.count().label("n")).group_by(PassageRow.article_id).subquery()
-        )
+        return self._summaries(None)
+
+    def summaries_by_id(self, ids: Sequence[str]) -> dict[str, ArticleSummary]:
+        """The summaries of these articles only (a query never reads every article row)."""
+        return {s.id: s for s in self._summaries(list(dict.fromkeys(ids)))} if ids else {}
+
+    def _summaries(self, ids: list[str] | None) -> list[ArticleSummary]:
+        """Article metadata with passage counts, newest first; all articles or the given ones."""
+        counts = select(PassageRow.article_id, func.count().label("n")).group_by(PassageRow.article_id)
         a = ArticleRow
+        if ids is not None:
+            counts = counts.where(PassageRow.article_id.in_(ids))
+        sub = counts.subquery()
         query = (
-            select(
-                a.id,
-                a.url,
-                a.title,
-                a.source,
-                a.author,
-                a.published,
-                a.ingested_at,
-                func.coalesce(counts.c.n, 0),
-            )
-            .outerjoin(counts, counts.c.article_id == a.id)
+            select(a.id, a.url, a.title, a.source, a.author, a.published, a.ingested_at, sub.c.n)
+            .outerjoin(sub, sub.c.article_id == a.id)
             .order_by(a.published.desc(), a.ingested_at.desc())
         )  # metadata columns only: listing and search never load article texts
+        if ids is not None:
+            query = query.where(a.id.in_(ids))
         with self._sessions() as session:
             return [
                 ArticleSummary(
                     id=aid,
                     meta=ArticleMeta(url=url, title=title, source=source, author=author, published=published),
                     ingested_at=ingested_at,
-                    passages=n,
+                    passages=n or 0,
                 )
                 for aid, url, title, source, author, published, ingested_at, n in session.execute(query)
             ]
+
+    def newest_published(self) -> date | None:
+        """The newest publication date in the library (questions' dates are read relative to it)."""
+        with self._sessions() as session:
+            return session.scalar(select(func.max(ArticleRow.published)))
+
+    def lexical(
+        self, query: str, pool: int, since: date | None = None, until: date | None = None
+    ) -> list[tuple[str, float]]:
+        """Passage ids and full-text scores for the query's words, best first, within the date range."""
+        with self._sessions() as session:
+            return lexical.search(session, query, pool, since, until)
 
     def passages(self, article_id: str | None = None) -> list[Passage]:
         """Passages of one article, or of the whole library, in article order."""
@@ -348,50 +296,3 @@ class Catalog:
         """Number of articles."""
         with self._sessions() as session:
             return session.scalar(select(func.count()).select_from(ArticleRow)) or 0
-
-
-# -- feed subscriptions (read and written by vectorstore.feed_store) -------------------------------------
-
-
-class FeedRow(Base):
-    """One subscribed feed: where it is, how often it is polled, and what its last poll left behind."""
-
-    __tablename__ = "feeds"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    name: Mapped[str] = mapped_column(String(64), unique=True)
-    url: Mapped[str] = mapped_column(Text, unique=True)
-    interval_seconds: Mapped[int] = mapped_column(Integer)
-    paused: Mapped[bool] = mapped_column(Boolean, default=False)
-    etag: Mapped[str | None] = mapped_column(Text)
-    last_modified: Mapped[str | None] = mapped_column(Text)
-    failures: Mapped[int] = mapped_column(Integer, default=0)  # consecutive failed polls (for the backoff)
-    next_run_at: Mapped[datetime | None] = mapped_column(DateTime)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-
-
-class FeedEntryRow(Base):
-    """One entry of a feed, by GUID: what became of it, so a later poll skips it."""
-
-    __tablename__ = "feed_entries"
-    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"), primary_key=True)
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the GUID
-    guid: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16))  # added | duplicate | failed
-    attempts: Mapped[int] = mapped_column(Integer, default=1)
-    article_id: Mapped[str | None] = mapped_column(String(32))
-    seen_at: Mapped[datetime] = mapped_column(DateTime)
-
-
-class FeedRunRow(Base):
-    """One poll of one feed: when, how it ended, and what it added."""
-
-    __tablename__ = "feed_runs"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"), index=True)
-    started: Mapped[datetime] = mapped_column(DateTime)
-    finished: Mapped[datetime] = mapped_column(DateTime)
-    status: Mapped[str] = mapped_column(String(16))  # ok | not-modified | failed
-    new: Mapped[int] = mapped_column(Integer, default=0)
-    duplicate: Mapped[int] = mapped_column(Integer, default=0)
-    failed: Mapped[int] = mapped_column(Integer, default=0)
-    message: Mapped[str] = mapped_column(Text, default="")

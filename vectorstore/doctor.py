@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 
 from assistant.errors import NotFoundError
-from vectorstore.catalog import ArticleRow, FactRow, PassageRow
 from vectorstore.library import Library
+from vectorstore.tables import ArticleRow, FactRow, PassageRow
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from assistant.errors import NewsdeskError, NotFoundError
 from assistant.models import Frozen
-from vectorstore.catalog import Catalog, FeedEntryRow, FeedRow, FeedRunRow
+from vectorstore.catalog import Catalog
+from vectorstore.tables import FeedEntryRow, FeedRow, FeedRunRow
 
 RunStatus = Literal["ok", "not-modified", "failed"]
 EntryStatus = Literal["added", "duplicate", "failed"]

@@ -32,6 +32,7 @@ from assistant.knowledge.models import (
     FirmFile,
     FirmRow,
     FormRow,
+    LexicalFile,
     Numbers,
     PeriodWords,
     QuestionsFile,
@@ -68,6 +69,7 @@ __all__ = [
     "numbers",
     "question_forms",
     "question_words",
+    "stop_words",
     "verbs",
     "vocabulary",
 ]
@@ -86,7 +88,7 @@ ENTITY_TOPICS = (
     "currencies",
     "bonds",
 )
-OTHER_FILES = ("firms", "vocabulary", "questions", "numbers", "calendar", "verbs")
+OTHER_FILES = ("firms", "vocabulary", "questions", "numbers", "calendar", "verbs", "lexical")
 
 _M = TypeVar("_M", bound=BaseModel)
 
@@ -364,6 +366,17 @@ def verbs(data_dir: Path | str | None = None) -> tuple[VerbRow, ...]:
     return _verbs(_folder(data_dir))
 
 
+@cache
+def _lexical(folder: Path) -> LexicalFile:
+    """lexical.toml."""
+    return _load(LexicalFile, folder / "lexical.toml")
+
+
+def stop_words(data_dir: Path | str | None = None) -> tuple[str, ...]:
+    """The words lexical search does not rank by."""
+    return _lexical(_folder(data_dir)).stop_words
+
+
 def check(data_dir: Path | str | None = None) -> None:
     """Load and cross-check every data file; raise KnowledgeError at the first problem."""
     folder = _folder(data_dir)
@@ -377,3 +390,4 @@ def check(data_dir: Path | str | None = None) -> None:
     numbers(folder)
     calendar(folder)
     verbs(folder)
+    stop_words(folder)

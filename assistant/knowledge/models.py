@@ -335,3 +335,12 @@ def _no_repeats(items: list[str], what: str) -> None:
         seen.add(item.casefold())
     if repeated:
         raise ValueError(f"{what} given more than once: {sorted(repeated)}")
+
+
+# ------------------------------------------------------------------------------------------- lexical
+
+
+class LexicalFile(Strict):
+    """lexical.toml: the words lexical search leaves out of a query."""
+
+    stop_words: tuple[Annotated[str, StringConstraints(pattern=r"^[a-z']+$")], ...]

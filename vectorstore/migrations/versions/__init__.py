@@ -1,0 +1,1 @@
+"""Catalog revisions, oldest first; each one written by hand with op.* calls."""
