@@ -27,6 +27,15 @@ class Settings(BaseSettings):
 
     embedder: str = Field("local", description="Embedding backend: local | openai.")
     embedding_model: str | None = Field(None, description="Model name for the openai embedder.")
+    embedding_backend: Literal["onnx", "onnx-int8", "torch"] = Field(
+        "onnx",
+        description="How the local model runs: onnx (ONNX Runtime, no torch at run time; exported once into "
+        "model_cache), onnx-int8 (the same, int8-quantised), torch (sentence-transformers).",
+    )
+    model_cache: Path = Field(
+        default_factory=lambda: platformdirs.user_cache_path("newsdesk", appauthor=False),
+        description="Folder of models exported on this machine (the ONNX embedding model).",
+    )
     embed_batch_size: int = 16  # small batches pad less: ~30% faster than 64 on CPU for 80-250 word passages
     openai_api_key: str | None = Field(None, validation_alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(None, validation_alias="OPENAI_BASE_URL")
@@ -55,6 +64,9 @@ class Settings(BaseSettings):
     fetch_timeout: float = 20.0
     fetch_max_bytes: int = 10 * 1024 * 1024
     fetch_max_redirects: int = 5
+    fetch_workers: int = Field(
+        8, ge=1, description="Pages fetched and extracted at once during an ingest (a bounded pool)."
+    )
     allow_private_urls: bool = Field(
         False, description="Fetch loopback, private and link-local addresses too (intranets, tests)."
     )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from assistant.errors import DuplicateArticleError, FetchError, NewsdeskError, SourceError
 from assistant.extraction.run import FactExtraction, make_extraction
@@ -31,6 +32,7 @@ from vectorstore.doctor import Drift, heal
 from vectorstore.library import Library
 
 OUTSIDE_LINK = "a symbolic link out of the folder, not followed; give its target by name to ingest it"
+T = TypeVar("T")
 BATCH_ARTICLES = 48  # articles whose passages are embedded together: fewer, larger encode calls
 
 
@@ -128,6 +130,7 @@ class Ingestor:
         self.fetcher = fetcher or Fetcher(settings)
         self.extraction = extraction or make_extraction(settings)
         self.repaired = Drift()  # what the check at the start of the last run found and repaired
+        self._prefetched: dict[str, Fetched | Exception] = {}  # URL sources fetched ahead by run
 
     def run(
         self,
@@ -151,6 +154,7 @@ class Ingestor:
 
         pending: list[tuple[int, Job]] = []
         seq = 0
+        self._prefetched = self._fetch_all([s for s in sources if isinstance(s, str) and _is_url(s)])
         for source in sources:
             label = source.label if isinstance(source, TextSource) else without_credentials(str(source))
             progress.started(label)
@@ -188,7 +192,7 @@ class Ingestor:
             yield Job(source.label, lambda: extract_plain(source.text, source.label))
             return
         label = str(source)
-        if isinstance(source, str) and source.startswith(("http://", "https://")):
+        if isinstance(source, str) and _is_url(source):
             yield from self._expand_url(source)
             return
         path = Path(source)
@@ -226,9 +230,12 @@ class Ingestor:
         return Job(str(path), lambda: draft_from_file(path, self.settings), manifest_meta(path))
 
     def _expand_url(self, url: str) -> Iterator[Job | IngestOutcome]:
-        """Fetch a URL once: a feed becomes its entries, anything else one page job."""
+        """Fetch a URL once (fetched ahead by the pool): a feed becomes its entries, anything else one page
+        job."""
         try:
-            fetched = self.fetcher.fetch(url)
+            fetched = self._prefetched.pop(url, None) or self.fetcher.fetch(url)
+            if isinstance(fetched, Exception):
+                raise fetched
             if fetched.media_type in FEED_TYPES or looks_like_feed(fetched.body):
                 yield from self._feed_jobs(fetched.body, url)
                 return
@@ -271,10 +278,13 @@ class Ingestor:
         """Prepare a batch of jobs, embed their passages in one call, store each article atomically."""
         ready: list[_Prepared] = []
         seen: set[str] = set()
-        for seq, job in jobs:
+        drafts = self._load_all([job for _seq, job in jobs])
+        for (seq, job), draft in zip(jobs, drafts, strict=True):
             progress.started(job.item)
             try:
-                prepared = self._prepare(job, overrides, seq)
+                if isinstance(draft, Exception):
+                    raise draft
+                prepared = self._prepare(job, draft, overrides, seq)
                 if prepared.article.id in seen:
                     raise DuplicateArticleError(prepared.article.id, prepared.article.meta.title)
                 existing = self.library.duplicate_of(prepared.article)
@@ -296,9 +306,28 @@ class Ingestor:
             progress.started(f"embedding {sum(len(r.passages) for r in ready)} passages")
             self._store(ready, report)
 
-    def _prepare(self, job: Job, overrides: ArticleMeta, position: int) -> _Prepared:
-        """Load a job's draft and cut it into an article and its passages."""
-        draft = job.load()
+    def _pool(self, count: int) -> ThreadPoolExecutor:
+        """A bounded pool for fetching and extracting (network-bound; lxml and pypdf release the GIL in
+        places): at most NEWSDESK_FETCH_WORKERS at once."""
+        return ThreadPoolExecutor(max_workers=max(1, min(self.settings.fetch_workers, count)))
+
+    def _load_all(self, jobs: Sequence[Job]) -> list[Draft | Exception]:
+        """Every job's draft (or the exception loading it raised), in order, loaded by the pool."""
+        if len(jobs) <= 1:
+            return [_attempt(job.load) for job in jobs]
+        with self._pool(len(jobs)) as pool:
+            return list(pool.map(lambda job: _attempt(job.load), jobs))
+
+    def _fetch_all(self, urls: Sequence[str]) -> dict[str, Fetched | Exception]:
+        """The given URLs fetched ahead by the pool (each result, or the exception it raised)."""
+        if len(urls) <= 1:
+            return {}
+        with self._pool(len(urls)) as pool:
+            fetched = pool.map(lambda url: _attempt(lambda: self.fetcher.fetch(url)), urls)
+            return dict(zip(urls, fetched, strict=True))
+
+    def _prepare(self, job: Job, draft: Draft, overrides: ArticleMeta, position: int) -> _Prepared:
+        """Cut a job's loaded draft into an article and its passages."""
         self._check_size(draft)
         self._check_length(draft)
         meta = clean_meta(draft.meta.overridden_by(job.meta).overridden_by(overrides))
@@ -389,3 +418,16 @@ def draft_from_fetched(fetched: Fetched) -> Draft:
         kind = "text" if fetched.media_type in TEXT_TYPES else "html"
     draft = draft_from_bytes(fetched.body, kind, item, fetched.charset, url=fetched.url)
     return Draft(draft.text, draft.meta.filled_from(ArticleMeta(url=fetched.url)), item)
+
+
+def _is_url(source: str) -> bool:
+    """True for an http(s) URL source."""
+    return source.startswith(("http://", "https://"))
+
+
+def _attempt(load: Callable[[], T]) -> T | Exception:
+    """The loader's result, or the exception it raised (re-raised later, in the item's own order)."""
+    try:
+        return load()
+    except Exception as exc:  # handed back to the caller, which reports it against its item
+        return exc
