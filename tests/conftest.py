@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -216,6 +217,28 @@ def running_server(command: list[str], probe: str, what: str, timeout: float) ->
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@pytest.fixture()
+def chroma_server(tmp_path: Path) -> Iterator[str]:
+    """A real `chroma run` server on 127.0.0.1 (from the chromadb package), stopped afterwards."""
+    chroma = Path(sys.executable).parent / "chroma"
+    executable = str(chroma) if chroma.exists() else shutil.which("chroma")
+    assert executable, "the chromadb package installs the `chroma` command"
+    port = free_port()
+    command = [
+        executable,
+        "run",
+        "--path",
+        str(tmp_path / "data"),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+    url = f"http://127.0.0.1:{port}"
+    with running_server(command, f"{url}/api/v2/heartbeat", "chroma server", 60):
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,29 +12,7 @@ from ingest.pipeline import Ingestor
 from vectorstore.index import ChromaIndex
 from vectorstore.library import Library
 
-from .conftest import counts, example_files, free_port, running_server
-
-
-@pytest.fixture()
-def chroma_server(tmp_path: Path) -> Iterator[str]:
-    """A real `chroma run` server on 127.0.0.1 (from the chromadb package), stopped afterwards."""
-    chroma = Path(sys.executable).parent / "chroma"
-    executable = str(chroma) if chroma.exists() else shutil.which("chroma")
-    assert executable, "the chromadb package installs the `chroma` command"
-    port = free_port()
-    command = [
-        executable,
-        "run",
-        "--path",
-        str(tmp_path / "data"),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-    ]
-    url = f"http://127.0.0.1:{port}"
-    with running_server(command, f"{url}/api/v2/heartbeat", "chroma server", 60):
-        yield url
+from .conftest import counts, example_files
 
 
 def test_chroma_server_when_url_is_set(tmp_path: Path, chroma_server: str) -> None:
