@@ -1,20 +1,32 @@
-"""Lexical passage search in the catalog's own full-text index (made by migration 0002): SQLite FTS5 ranked
-by its BM25, or PostgreSQL's tsvector ranked by ts_rank_cd. Both are updated by the database on every write
-and read only the matching rows, so nothing is rebuilt per query or per process.
+"""Lexical passage search in the catalog's own full-text index (migrations 0002, 0003): SQLite FTS5, or
+PostgreSQL's tsvector ranked by ts_rank_cd. Both are updated by the database on every write and read only
+the matching rows, so nothing is rebuilt per query or per process.
 
-Hand-written SQL because SQLAlchemy has no construct for FTS5 MATCH or tsquery ranking."""
+On SQLite the best FTS5 matches are re-scored with Lucene's BM25 (k1 1.5, b 0.75, IDF ln(1 + (N - df +
+0.5) / (df + 0.5))), from the index's own vocabulary: FTS5's built-in bm25() uses the classic IDF, which
+is zero for any word in more than half the passages and so ignores a library's common words entirely in a
+small library (a few long pages) — Lucene's never does.
+
+Hand-written SQL because SQLAlchemy has no construct for FTS5 MATCH, fts5vocab or tsquery ranking."""
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
+from collections import Counter
 from datetime import date
 from functools import cache
 from typing import Any
 
+import Stemmer
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 MAX_TERMS = 32  # a question expanded with its vocabulary stays well under this
+CANDIDATES = 200  # FTS5 matches re-scored per query (at least 4 x the pool asked for)
+K1, B = 1.5, 0.75  # Lucene's (and bm25s's) defaults
+_TOKEN = re.compile(r"[^\W_]+")  # FTS5 unicode61: runs of letters and digits
 _WORD = re.compile(r"\b\w\w+\b")  # bm25s's token pattern: words of two characters or more
 
 
@@ -55,30 +67,140 @@ def _date_clause(since: date | None, until: date | None) -> str:
     return "".join(f" AND {c}" for c in clauses)
 
 
-def _sqlite(session: Session, words: list[str], pool: int, since: date | None, until: date | None) -> Any:
-    """Best passages by FTS5 BM25 (the text column only; bm25() is lower for better matches)."""
+@cache
+def _stemmer() -> Any:
+    """The Porter stemmer FTS5's porter tokenizer applies (PyStemmer's "porter" is the same algorithm)."""
+    return Stemmer.Stemmer("porter")
+
+
+def stems(passage: str) -> list[str]:
+    """A text's words as FTS5 `porter unicode61` indexes them (lower-cased, accents dropped, stemmed),
+    counting as bm25s did: words of two characters or more, stop words left out."""
+    folded = unicodedata.normalize("NFKD", passage.casefold())
+    plain = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    words = [w for w in _TOKEN.findall(plain) if len(w) > 1 and w not in _stop_words()]
+    return list(_stemmer().stemWords(words))
+
+
+@cache
+def _uncounted() -> tuple[str, ...]:
+    """The index's terms a passage's length leaves out: the stems of the stop words."""
+    return tuple(sorted(set(_stemmer().stemWords(sorted(_stop_words())))))
+
+
+_TOTALS: dict[tuple[str, int, int], int] = {}  # (database, passages, newest index row) -> indexed tokens
+
+
+def _corpus(session: Session) -> tuple[int, float]:
+    """Passages indexed and their mean length in tokens (the total cached until the index changes)."""
+    count, newest = session.execute(text("SELECT count(*), max(rowid) FROM passages_fts")).one()
+    if not count:
+        return 0, 1.0
+    key = (str(session.get_bind().engine.url), int(count), int(newest))
+    if key not in _TOTALS:
+        params = {f"s{n}": w for n, w in enumerate(_uncounted())}
+        marks = ", ".join(f":{k}" for k in params)
+        sql = (
+            "SELECT sum(cnt) FROM passages_vocab WHERE col = 'text' AND length(term) > 1"
+            f" AND term NOT IN ({marks})"
+        )
+        total = session.execute(text(sql), params).scalar()
+        _TOTALS.clear()
+        _TOTALS[key] = int(total or count)
+    return int(count), _TOTALS[key] / count
+
+
+def _frequencies(session: Session, query: list[str]) -> dict[str, int]:
+    """How many passages hold each stemmed word (the FTS5 vocabulary)."""
+    params = {f"t{n}": w for n, w in enumerate(query)}
+    marks = ", ".join(f":{k}" for k in params)
+    sql = f"SELECT term, doc FROM passages_vocab WHERE col = 'text' AND term IN ({marks})"
+    return {term: int(doc) for term, doc in session.execute(text(sql), params)}
+
+
+def _idf(count: int, df: dict[str, int], query: list[str]) -> dict[str, float]:
+    """Lucene's IDF of each query stem (a stem the index does not know counts as in one passage)."""
+    return {t: math.log(1 + (count - df.get(t, 1) + 0.5) / (df.get(t, 1) + 0.5)) for t in query}
+
+
+def _lucene(
+    query: list[str], idf: dict[str, float], average: float | None, rows: list[tuple[str, str]]
+) -> list[tuple[str, float]]:
+    """Lucene BM25 scores of the candidate passages, best first (average length: the corpus's, else the
+    candidates')."""
+    tokens = {pid: stems(passage) for pid, passage in rows}
+    if average is None:
+        average = sum(map(len, tokens.values())) / max(len(tokens), 1) or 1.0
+    scored = []
+    for pid, words in tokens.items():
+        tf = Counter(words)
+        norm = K1 * (1 - B + B * len(words) / average)
+        scored.append((pid, sum(idf[t] * tf[t] * (K1 + 1) / (tf[t] + norm) for t in query if tf[t])))
+    return sorted(scored, key=lambda ps: (-ps[1], ps[0]))
+
+
+def _sqlite(
+    session: Session, words: list[str], pool: int, since: date | None, until: date | None
+) -> list[tuple[str, float]]:
+    """The best FTS5 matches within the date range, re-scored by Lucene BM25 from the vocabulary."""
     join = " JOIN articles a ON a.id = f.article_key" if since or until else ""
     sql = (
-        "SELECT f.passage_id, -bm25(passages_fts, 1.0, 0.0, 0.0) AS score FROM passages_fts f"
-        f"{join} WHERE passages_fts MATCH :q{_date_clause(since, until)} ORDER BY score DESC LIMIT :pool"
+        "SELECT f.passage_id, f.text FROM passages_fts f"
+        f"{join} WHERE passages_fts MATCH :q{_date_clause(since, until)}"
+        " ORDER BY bm25(passages_fts, 1.0, 0.0, 0.0) LIMIT :n"
     )
-    params = {"q": _fts5_query(words), "pool": pool, "since": since, "until": until}
-    return session.execute(text(sql), params)
+    params = {"q": _fts5_query(words), "n": max(CANDIDATES, 4 * pool), "since": since, "until": until}
+    rows = [(pid, passage) for pid, passage in session.execute(text(sql), params)]
+    query = list(dict.fromkeys(stems(" ".join(words))))
+    count, average = _corpus(session)
+    return _lucene(query, _idf(count, _frequencies(session, query), query), average, rows)
 
 
-def _postgresql(session: Session, words: list[str], pool: int, since: date | None, until: date | None) -> Any:
-    """Best passages by ts_rank_cd over the GIN-indexed tsvector (English stems and stop words)."""
-    query = _tsquery(words)
+_PG_DF: dict[tuple[str, int, str], int] = {}  # (database, passages, word) -> passages holding it
+
+
+def _pg_frequencies(session: Session, words: list[str]) -> tuple[int, dict[str, int]]:
+    """Passages stored, and how many hold each word (GIN-indexed counts, cached until passages change),
+    keyed by the word's Porter stem."""
+    count = int(session.execute(text("SELECT count(*) FROM passages")).scalar() or 0)
+    url = str(session.get_bind().engine.url)
+    df: dict[str, int] = {}
+    for word in words:
+        key = (url, count, word)
+        if key not in _PG_DF:
+            sql = "SELECT count(*) FROM passages WHERE tsv @@ plainto_tsquery('english', :w)"
+            _PG_DF[key] = int(session.execute(text(sql), {"w": word}).scalar() or 0)
+            if len(_PG_DF) > 10_000:
+                _PG_DF.clear()
+        for stem in stems(word):
+            df[stem] = max(df.get(stem, 0), _PG_DF[key])
+    return count, df
+
+
+def _postgresql(
+    session: Session, words: list[str], pool: int, since: date | None, until: date | None
+) -> list[tuple[str, float]]:
+    """Matches of the GIN-indexed tsvector within the date range, the candidates chosen by the IDF of the
+    words they hold, then re-scored by Lucene BM25 (PostgreSQL's own ts_rank has no IDF)."""
+    words = [w for w in words if stems(w)]
+    query = list(dict.fromkeys(stems(" ".join(words))))
     if not query:
         return []
+    count, df = _pg_frequencies(session, words)
+    idf = _idf(count, df, query)
+    params: dict[str, Any] = {"n": max(CANDIDATES, 4 * pool), "since": since, "until": until}
+    weights = []
+    for n, word in enumerate(words):
+        params[f"w{n}"], params[f"i{n}"] = word, max(idf.get(t, 0.0) for t in stems(word))
+        weights.append(f"CASE WHEN p.tsv @@ plainto_tsquery('english', :w{n}) THEN :i{n} ELSE 0 END")
+    params["q"] = _tsquery(words)
     join = " JOIN articles a ON a.id = p.article_id" if since or until else ""
     sql = (
-        "SELECT p.id, ts_rank_cd(p.tsv, q) AS score FROM passages p"
-        f"{join}, to_tsquery('english', :q) q WHERE p.tsv @@ q{_date_clause(since, until)}"
-        " ORDER BY score DESC, p.id LIMIT :pool"
+        f"SELECT p.id, p.text FROM passages p{join}, to_tsquery('english', :q) q"
+        f" WHERE p.tsv @@ q{_date_clause(since, until)} ORDER BY {' + '.join(weights)} DESC, p.id LIMIT :n"
     )
-    params = {"q": query, "pool": pool, "since": since, "until": until}
-    return session.execute(text(sql), params)
+    rows = [(pid, passage) for pid, passage in session.execute(text(sql), params)]
+    return _lucene(query, idf, None, rows)
 
 
 def search(
@@ -90,9 +212,9 @@ def search(
         return []
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite":
-        rows = _sqlite(session, words, pool, since, until)
+        ranked = _sqlite(session, words, pool, since, until)
     elif dialect == "postgresql":
-        rows = _postgresql(session, words, pool, since, until)
+        ranked = _postgresql(session, words, pool, since, until)
     else:
         return []  # no full-text index in other databases: the dense ranking serves alone
-    return [(pid, float(score)) for pid, score in rows if score > 0]
+    return [(pid, score) for pid, score in ranked if score > 0][:pool]
