@@ -1,26 +1,28 @@
-"""The `newsdesk` command line: ingest, articles, show, remove, search, facts, extract, eval, demo."""
+"""The `newsdesk` command line: ingest, articles, show, remove, search, facts, extract, eval, demo.
+
+Each command imports what it needs when it runs (see cli_common): `--help`, `articles` and `facts` load
+neither the search, answer, extraction and ingest stacks nor the passage index or the embedder.
+"""
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import re
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated, NoReturn, TextIO
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
-from rich.table import Table
 
-from assistant.answer import Answerer
 from assistant.cli_common import (
     answer_format,
     console,
     date_option,
     err_console,
     ids_to_remove,
+    open_catalog,
     run_ingest,
     settings_of,
     shown,
@@ -28,18 +30,16 @@ from assistant.cli_common import (
 )
 from assistant.cli_doctor import doctor
 from assistant.cli_eval import eval_app
+from assistant.cli_facts import facts, print_facts
+from assistant.cli_facts import write_facts_csv as write_facts_csv  # ui/facts_page.py imports it from here
 from assistant.cli_feeds import feeds_app, watch
 from assistant.errors import NewsdeskError
-from assistant.export import answer_markdown
-from assistant.extraction.run import make_extraction
-from assistant.facts import FACT_KINDS, FACT_LIST_ADAPTER, Fact, describe
-from assistant.models import Answer, ArticleMeta, SearchHit
-from assistant.question import Question
-from assistant.search import Searcher
-from assistant.settings import Settings
-from assistant.text import printable_line
-from ingest.pipeline import Source, TextSource
-from vectorstore.library import Library
+
+if TYPE_CHECKING:
+    from assistant.models import Answer, SearchHit
+    from assistant.question import Question
+    from assistant.settings import Settings
+    from ingest.pipeline import Source
 
 app = typer.Typer(
     name="newsdesk",
@@ -60,6 +60,8 @@ def _root(
     ] = None,
 ) -> None:
     """Build the settings once, at the edge."""
+    from assistant.settings import Settings
+
     settings = Settings()
     ctx.obj = settings.model_copy(update={"home": home}) if home else settings
 
@@ -78,6 +80,9 @@ def ingest(
     url: Annotated[str | None, typer.Option(help="Canonical URL of the article.")] = None,
 ) -> None:
     """Ingest URLs, RSS/Atom feeds, files (.html .htm .txt .md .pdf), directories or raw text."""
+    from assistant.models import ArticleMeta
+    from ingest.pipeline import TextSource
+
     settings = settings_of(ctx)
     items: list[Source] = []
     for raw in sources or []:
@@ -100,7 +105,7 @@ def articles(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of lines.")] = False,
 ) -> None:
     """List the library, one article a line: id, date, title, source, passages, facts."""
-    catalog = Library.open(settings_of(ctx)).catalog
+    catalog = open_catalog(settings_of(ctx))
     summaries = catalog.summaries()
     fact_counts = catalog.fact_counts()
     if as_json:
@@ -125,8 +130,8 @@ def show(
     passages: Annotated[bool, typer.Option("--passages", help="List the passages with their spans.")] = False,
 ) -> None:
     """Print one article: its metadata and text (or its passages)."""
-    library = Library.open(settings_of(ctx))
-    article = library.catalog.get(library.catalog.resolve(article_id))
+    catalog = open_catalog(settings_of(ctx))
+    article = catalog.get(catalog.resolve(article_id))
     meta = article.meta
     console.print(f"[bold]{shown(article.title)}[/]")
     for label, value in (
@@ -142,7 +147,7 @@ def show(
     if not passages:
         console.print(shown_text(article.text))
         return
-    for passage in library.catalog.passages(article.id):
+    for passage in catalog.passages(article.id):
         console.print(f"[bold cyan]#{passage.ordinal}[/] [dim][{passage.span.start}:{passage.span.end})[/]")
         console.print(shown_text(passage.text))
 
@@ -158,6 +163,8 @@ def remove(
     ] = False,
 ) -> None:
     """Delete articles, their passages and their vectors; more than one needs --yes."""
+    from vectorstore.library import Library
+
     library = Library.open(settings_of(ctx))
     for full_id in ids_to_remove(library.catalog, article_ids, yes):
         removed = library.remove(full_id)
@@ -191,6 +198,9 @@ def search(
     ] = None,
 ) -> None:
     """Find passages by meaning and keywords (dense + BM25, fused)."""
+    from assistant.search import Searcher
+    from vectorstore.library import Library
+
     settings = settings_of(ctx)
     searcher = Searcher(Library.open(settings), settings)
     print_hits(searcher.search(query, k, date_option(since, "--since"), date_option(until, "--until")))
@@ -205,6 +215,9 @@ def demo(
     ] = False,
 ) -> None:
     """Ingest the sample articles, answer the demo question with citations, optionally open the app."""
+    from assistant.answer import Answerer
+    from vectorstore.library import Library
+
     settings = settings_of(ctx)
     files = sorted(EXAMPLES.glob("*.html"))
     if not files:
@@ -230,106 +243,7 @@ def demo(
         run_streamlit(settings, [])
 
 
-@app.command()
-def facts(
-    ctx: typer.Context,
-    kind: Annotated[
-        list[str] | None, typer.Option("--kind", help=f"Fact kind: {', '.join(FACT_KINDS)}.")
-    ] = None,
-    subject: Annotated[
-        str | None, typer.Option(help="Subject (index, sector, company, speaker) contains.")
-    ] = None,
-    since: Annotated[str | None, typer.Option(help="Events on or after YYYY-MM-DD.")] = None,
-    until: Annotated[str | None, typer.Option(help="Events on or before YYYY-MM-DD.")] = None,
-    article: Annotated[str | None, typer.Option(help="Article id or prefix.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
-) -> None:
-    """Browse or export the extracted facts, each with its evidence."""
-    unknown = [k for k in kind or [] if k not in FACT_KINDS]
-    if unknown:
-        raise typer.BadParameter(f"{unknown[0]!r} is not a fact kind; use one of {', '.join(FACT_KINDS)}")
-    if fmt not in ("table", "csv", "json"):
-        raise typer.BadParameter(f"{fmt!r}: use table, csv or json", param_hint="--format")
-    catalog = Library.open(settings_of(ctx)).catalog
-    found = catalog.facts(
-        kind or (),
-        subject,
-        date_option(since, "--since"),
-        date_option(until, "--until"),
-        catalog.resolve(article) if article else None,
-    )
-    if fmt == "json":
-        sys.stdout.write(FACT_LIST_ADAPTER.dump_json(found, indent=2).decode("utf-8") + "\n")
-    elif fmt == "csv":
-        write_facts_csv(found, sys.stdout)
-    else:
-        print_facts(found)
-
-
-def write_facts_csv(found: list[Fact], out: TextIO) -> None:
-    """Facts as CSV, one row a fact, with the evidence and its span."""
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "id",
-            "kind",
-            "subject",
-            "value",
-            "details",
-            "date",
-            "period",
-            "evidence",
-            "article_id",
-            "start",
-            "end",
-            "extractor",
-            "confidence",
-        ]
-    )
-    for f in found:
-        writer.writerow(
-            [
-                f.id,
-                f.kind,
-                f.subject,
-                f.main_value(),
-                describe(f),
-                f.as_of or "",
-                f.period or "",
-                f.evidence,
-                f.article_id,
-                f.span.start,
-                f.span.end,
-                f.extractor,
-                f.confidence,
-            ]
-        )
-
-
-def print_facts(found: list[Fact]) -> None:
-    """Facts as a rich table with evidence snippets."""
-    if not found:
-        console.print("No facts match. Widen the filters, or ingest articles first.")
-        return
-    table = Table(show_lines=False, header_style="bold", expand=True)
-    table.add_column("kind", no_wrap=True, style="dim")
-    table.add_column("subject", ratio=2, min_width=12)
-    table.add_column("value", ratio=2, min_width=10)
-    table.add_column("date", no_wrap=True)
-    table.add_column("evidence", ratio=5, min_width=20)
-    table.add_column("article", no_wrap=True, style="dim")
-    for f in found:
-        evidence = f.evidence if len(f.evidence) <= 160 else f.evidence[:157] + "…"
-        table.add_row(
-            f.kind,
-            shown(f.subject),
-            shown(describe(f)),
-            str(f.as_of or ""),
-            shown(evidence),
-            f.article_id[:8],
-        )
-    console.print(table)
-    console.print(f"[dim]{len(found)} facts[/]")
+app.command()(facts)
 
 
 @app.command()
@@ -341,6 +255,9 @@ def extract(
     all_: Annotated[bool, typer.Option("--all", help="Re-run extraction over the whole library.")] = False,
 ) -> None:
     """Re-run fact extraction over articles already in the library."""
+    from assistant.extraction.run import make_extraction
+    from vectorstore.library import Library
+
     settings = settings_of(ctx)
     library = Library.open(settings)
     if not all_ and not article_ids:
@@ -386,6 +303,11 @@ def ask(
     ] = False,
 ) -> None:
     """Answer a question from the library with numbered, verified citations."""
+    from assistant.answer import Answerer
+    from assistant.export import answer_markdown
+    from assistant.question import Question
+    from vectorstore.library import Library
+
     fmt = answer_format(fmt, as_json)
     settings = settings_of(ctx)
     answerer = Answerer(Library.open(settings), settings)
@@ -407,6 +329,8 @@ def ask(
 
 def print_frame(q: Question) -> None:
     """How the question was read: answer type, expected figure, entities, attribute, days, kinds."""
+    from rich.table import Table
+
     table = Table(show_header=False, box=None, title="[bold]question frame[/]", title_justify="left")
     for name, value in q.explain():
         table.add_row(f"[dim]{name}[/]", shown(value))
@@ -415,6 +339,8 @@ def print_frame(q: Question) -> None:
 
 def print_answer(answer: Answer) -> None:
     """The answer with its [n] markers, then its sources with dates, spans and links."""
+    from assistant.text import printable_line
+
     if answer.abstained:
         console.print(f"[yellow]{shown_text(answer.text)}[/]")
         for note in answer.notes[:1]:

@@ -1,4 +1,9 @@
-"""What every CLI command shares: the consoles, the settings from the context, ingest with a progress bar."""
+"""What every CLI command shares: the consoles, the settings from the context, ingest with a progress bar.
+
+Cold start: `newsdesk --help` imports the CLI modules and nothing else of ours, so they import at module
+level only typer, rich's console and the standard library; the stores, the write path and the read path
+are imported inside the functions that use them (tests/test_cold_start.py checks it).
+"""
 
 from __future__ import annotations
 
@@ -6,27 +11,21 @@ import os
 from collections import Counter
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
-from assistant.errors import NewsdeskError, NotFoundError
-from assistant.models import ArticleMeta, IngestOutcome
-from assistant.settings import Settings
-from assistant.text import printable, printable_line
-from ingest.extract import parse_date
-from ingest.pipeline import Ingestor, Source
-from vectorstore.catalog import Catalog
-from vectorstore.library import Library
+from assistant.errors import ConfigError, NewsdeskError, NotFoundError, StoreError
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from assistant.models import ArticleMeta, IngestOutcome
+    from assistant.settings import Settings
+    from ingest.pipeline import Source
+    from vectorstore.catalog import Catalog
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -42,16 +41,22 @@ _STATUS_STYLE = {
 
 def shown(value: object) -> str:
     """A value for one line of rich output: no control or escape characters, its markup escaped."""
+    from assistant.text import printable_line  # imported on first use: --help prints nothing of ours
+
     return escape(printable_line(str(value)))
 
 
 def shown_text(text: str) -> str:
     """Text (lines kept) for rich output: no control or escape characters, its markup escaped."""
+    from assistant.text import printable
+
     return escape(printable(text))
 
 
 def settings_of(ctx: typer.Context) -> Settings:
     """The one Settings object built by the top-level callback."""
+    from assistant.settings import Settings
+
     settings = ctx.obj
     assert isinstance(settings, Settings)
     return settings
@@ -73,6 +78,8 @@ def date_option(value: str | None, name: str) -> date | None:
     """Parse a YYYY-MM-DD option value or fail with a clear message."""
     if value is None:
         return None
+    from ingest.extract import parse_date
+
     parsed = parse_date(value)
     if parsed is None:
         raise typer.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD", param_hint=name)
@@ -135,6 +142,18 @@ def run_ingest(
     settings: Settings, sources: list[Source], overrides: ArticleMeta | None = None
 ) -> list[IngestOutcome]:
     """Ingest sources into the settings' library with a progress bar; return the outcomes."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from ingest.pipeline import Ingestor
+    from vectorstore.library import Library
+
     library = Library.open(settings)
     columns = (
         SpinnerColumn(),
@@ -154,6 +173,29 @@ def run_ingest(
         + (f", {counts['skipped']} skipped" if counts["skipped"] else "")
     )
     return outcomes
+
+
+def open_catalog(settings: Settings) -> Catalog:
+    """The library's catalog alone, for commands that only read it: what `Library.open` does for the
+    catalog (the folder checked and created, the catalog created under the same lock file), without
+    building the embedder or opening the passage index."""
+    from filelock import FileLock, Timeout
+
+    from vectorstore.catalog import Catalog
+    from vectorstore.reasons import hint, reason
+
+    home = settings.home
+    if home.exists() and not home.is_dir():
+        raise ConfigError(f"the library folder {home} is a file: point NEWSDESK_HOME (or --home) at a folder")
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the library folder {home} ({exc.strerror}): {hint(exc)}") from exc
+    try:
+        with FileLock(home / ".open.lock", timeout=120):
+            return Catalog(settings.resolved_catalog_url)
+    except (OSError, Timeout) as exc:
+        raise StoreError(f"cannot open the library in {home} ({reason(exc)}): {hint(exc)}") from exc
 
 
 def ids_to_remove(catalog: Catalog, prefixes: list[str], yes: bool) -> list[str]:

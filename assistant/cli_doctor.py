@@ -7,8 +7,6 @@ from typing import Annotated
 import typer
 
 from assistant.cli_common import console, settings_of
-from vectorstore.doctor import examine, repair
-from vectorstore.library import Library
 
 
 def doctor(
@@ -18,6 +16,9 @@ def doctor(
     ] = False,
 ) -> None:
     """Check that the catalog, passages, facts and vectors agree; exit 1 on drift unless --repair fixed it."""
+    from vectorstore.doctor import examine, repair
+    from vectorstore.library import Library
+
     library = Library.open(settings_of(ctx))
     drift = examine(library)
     if drift.clean:

@@ -7,32 +7,23 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
-from assistant.answer import Answerer
 from assistant.cli_common import console, run_ingest, settings_of
 from assistant.errors import NewsdeskError
-from assistant.evaluate import (
-    KindScore,
-    QAReport,
-    QuestionResult,
-    Report,
-    hits_support,
-    load_gold,
-    mentioned,
-    score,
-    support_spans,
-)
-from assistant.evaluate_moves import CLASSES, MovesReport, score_moves
-from assistant.facts import FACT_KINDS, Fact, describe
-from assistant.models import IngestOutcome
-from assistant.settings import Settings
-from ingest.pipeline import Source, TextSource
-from vectorstore.library import Library
+
+if TYPE_CHECKING:
+    from assistant.answer import Answerer
+    from assistant.evaluate import KindScore, QAReport, Report
+    from assistant.evaluate_moves import MovesReport
+    from assistant.facts import Fact
+    from assistant.models import IngestOutcome
+    from assistant.settings import Settings
+    from ingest.pipeline import Source
+    from vectorstore.library import Library
 
 eval_app = typer.Typer(help="Measure extraction and answering against gold data.", no_args_is_help=True)
 
@@ -54,6 +45,8 @@ def _temporary_library(
     settings: Settings, sources: list[Source], keep: Path | None = None
 ) -> Iterator[tuple[Settings, Library, list[IngestOutcome]]]:
     """A library holding the sources: in a temporary folder removed afterwards, or in keep (reused)."""
+    from vectorstore.library import Library
+
     with tempfile.TemporaryDirectory(prefix="newsdesk-eval-") as tmp:
         home = keep if keep is not None else Path(tmp)
         local = settings.model_copy(update={"home": home, "catalog_url": None, "chroma_url": None})
@@ -71,6 +64,8 @@ def eval_facts(
     show: Annotated[int, typer.Option(help="How many misses and false positives to list.")] = 50,
 ) -> None:
     """Ingest the gold's articles into a temporary library and score the extracted facts per kind."""
+    from assistant.evaluate import load_gold, score
+
     with _eval_library(settings_of(ctx), gold, seeds) as (_local, library, outcomes):
         predictions = {}
         for outcome in outcomes:
@@ -86,6 +81,10 @@ def eval_facts(
 
 def print_report(report: Report, show: int) -> None:
     """Per-kind precision, recall and F1, then misses and false positives."""
+    from rich.table import Table
+
+    from assistant.facts import FACT_KINDS, describe
+
     table = Table(header_style="bold", caption="numeric = every kind but quote")
     for name in ("kind", "gold", "predicted", "correct", "precision", "recall", "F1"):
         table.add_column(name, justify="left" if name == "kind" else "right")
@@ -144,6 +143,9 @@ def eval_qa(
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures and answers as JSON.")] = False,
 ) -> None:
     """Build a library from the articles and measure retrieval, citations, answers and abstention."""
+    from assistant.answer import Answerer
+    from assistant.evaluate import load_gold
+
     if not gold.is_file():
         raise NewsdeskError(f"{gold}: no such file; pass a question set such as seed_qa.jsonl")
     sources = _qa_sources(gold, seeds, corpus)
@@ -162,6 +164,9 @@ def eval_qa(
 
 def _qa_sources(gold: Path, seeds: Path | None, corpus: Path | None) -> list[Source]:
     """The articles a question set is asked over: a JSON-lines corpus, or a folder of files."""
+    from assistant.evaluate import load_gold
+    from ingest.pipeline import TextSource
+
     beside = gold.with_name(gold.name.replace("_qa.", "_corpus.")) if "_qa." in gold.name else None
     corpus = corpus or (beside if seeds is None and beside is not None and beside.is_file() else None)
     if corpus is not None:
@@ -178,6 +183,8 @@ def run_qa(
     answerer: Answerer, rows: list[dict[str, Any]], texts: dict[str, tuple[str, str]], extractive: bool
 ) -> QAReport:
     """Ask every question and score retrieval, citations, mentions and abstention."""
+    from assistant.evaluate import QAReport, QuestionResult, hits_support, mentioned, support_spans
+
     report = QAReport()
     for row in rows:
         supports = support_spans(row, texts)
@@ -255,6 +262,10 @@ def eval_moves(
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
     """Ingest each paragraph as a text article into a temporary library and score the market moves found."""
+    from assistant.evaluate import load_gold
+    from assistant.evaluate_moves import score_moves
+    from ingest.pipeline import TextSource
+
     if not gold.is_file():
         raise NewsdeskError(f"{gold}: no such file; pass the labelled paragraphs (real_moves.jsonl)")
     rows = load_gold(gold)
@@ -289,6 +300,10 @@ def moves_figures(report: MovesReport) -> dict[str, Any]:
 
 def print_moves_report(report: MovesReport, show: int) -> None:
     """Precision, recall and F1 per class and overall, class accuracy, then misses and false positives."""
+    from rich.table import Table
+
+    from assistant.evaluate_moves import CLASSES
+
     table = Table(
         header_style="bold", caption="gold and recall by the gold class; predicted by the fact's kind"
     )
@@ -320,4 +335,6 @@ def print_moves_report(report: MovesReport, show: int) -> None:
 
 def _fact_line(fact: Fact) -> str:
     """A predicted fact in one line."""
+    from assistant.facts import describe
+
     return f"{fact.kind:<14} {fact.subject} {describe(fact)}: {fact.evidence}"

@@ -8,29 +8,31 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import TypeAdapter
-from rich.table import Table
 
 from assistant.cli_common import console, err_console, outcome_line, settings_of, shown
-from assistant.models import IngestOutcome
-from ingest.poll import Poll
-from ingest.subscriptions import DEFAULT_EVERY, Subscriptions, format_interval, next_run_label
-from ingest.watch import Watcher
-from vectorstore.feed_store import Feed, FeedRun, FeedStatus
-from vectorstore.library import Library
+
+if TYPE_CHECKING:
+    from assistant.models import IngestOutcome
+    from ingest.poll import Poll
+    from ingest.subscriptions import Subscriptions
+    from vectorstore.feed_store import Feed
 
 feeds_app = typer.Typer(
     help="Subscribe to RSS/Atom feeds that `newsdesk watch` keeps polling.", no_args_is_help=True
 )
-STATUSES = TypeAdapter(list[FeedStatus])
-RUNS = TypeAdapter(list[FeedRun])
+# ingest.subscriptions.DEFAULT_EVERY, spelled out for the --every default so that building the CLI
+# imports no feed machinery (tests/test_cold_start.py checks that the two agree)
+DEFAULT_EVERY = "15m"
 
 
 def subscriptions_of(ctx: typer.Context) -> Subscriptions:
     """The subscriptions of the library the settings name."""
+    from ingest.subscriptions import Subscriptions
+    from vectorstore.library import Library
+
     settings = settings_of(ctx)
     return Subscriptions(settings, Library.open(settings))
 
@@ -44,11 +46,15 @@ def when(moment: datetime | None) -> str:
 
 def next_run(feed: Feed) -> str:
     """When the feed is polled next by `newsdesk watch`, in local time."""
+    from ingest.subscriptions import next_run_label
+
     return next_run_label(feed, datetime.now(UTC).replace(tzinfo=None), when)
 
 
 def poll_line(poll: Poll) -> str:
     """One rich line for a finished poll: what it added, or why it failed and when it tries again."""
+    from ingest.subscriptions import format_interval
+
     run, name = poll.run, f"[bold]{shown(poll.feed.name)}[/]"
     if run.status == "failed":
         wait = format_interval(max(1, int(poll.retry_in.total_seconds()))) if poll.retry_in else "?"
@@ -75,6 +81,8 @@ def add(
     name: Annotated[str | None, typer.Option(help="A short name (default: the feed's host).")] = None,
 ) -> None:
     """Subscribe to a feed; `newsdesk watch` polls it every --every (or poll now: `feeds run NAME`)."""
+    from ingest.subscriptions import format_interval
+
     feed = subscriptions_of(ctx).add(url, every, name)
     console.print(
         f"subscribed [bold]{shown(feed.name)}[/]: {shown(feed.url)} "
@@ -90,9 +98,15 @@ def list_feeds(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """The subscribed feeds: interval, state, last run with its new / duplicate / failed counts, next run."""
+    from pydantic import TypeAdapter
+    from rich.table import Table
+
+    from ingest.subscriptions import format_interval
+    from vectorstore.feed_store import FeedStatus
+
     statuses = subscriptions_of(ctx).statuses()
     if as_json:
-        console.print_json(STATUSES.dump_json(statuses).decode("utf-8"))
+        console.print_json(TypeAdapter(list[FeedStatus]).dump_json(statuses).decode("utf-8"))
         return
     if not statuses:
         console.print("No feeds yet: subscribe with `newsdesk feeds add URL --every 15m`.")
@@ -163,10 +177,14 @@ def runs(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of lines.")] = False,
 ) -> None:
     """The recorded runs, newest first: when, status, new / duplicate / failed, message."""
+    from pydantic import TypeAdapter
+
+    from vectorstore.feed_store import FeedRun
+
     subscriptions = subscriptions_of(ctx)
     records = subscriptions.runs(name, limit)
     if as_json:
-        console.print_json(RUNS.dump_json(records).decode("utf-8"))
+        console.print_json(TypeAdapter(list[FeedRun]).dump_json(records).decode("utf-8"))
         return
     names = {s.feed.id: s.feed.name for s in subscriptions.statuses()}
     for r in records:
@@ -188,6 +206,10 @@ def watch(
 ) -> None:
     """Keep the subscribed feeds fresh: poll each on its interval until Ctrl+C or SIGTERM (which finish
     the entry in progress first)."""
+    from ingest.subscriptions import Subscriptions
+    from ingest.watch import Watcher
+    from vectorstore.library import Library
+
     settings = settings_of(ctx)
     library = Library.open(settings)
     report_repairs(Subscriptions(settings, library))
