@@ -151,6 +151,36 @@ def test_a_kill_between_commit_and_vectors_is_repaired_by_the_next_ingest(tmp_pa
     assert library.catalog.article_count() == 2 and examine(library).clean
 
 
+@pytest.mark.both_catalogs
+def test_a_write_in_flight_is_not_taken_for_drift_by_another_ingest(
+    tmp_path: Path, catalog_url: str | None
+) -> None:
+    """A writer paused between its commit and its vectors holds the write mark: a second process's ingest
+    finds the counts unequal but repairs nothing (no re-embedding of live work, no "repaired" line); the
+    writer then finishes and nothing drifts."""
+    env = {"NEWSDESK_CATALOG_URL": catalog_url} if catalog_url else {}
+    home = tmp_path / "library"
+    writer = cli(
+        home,
+        "ingest",
+        str(write_items(tmp_path / "a", [60])),
+        env={**env, "NEWSDESK_PAUSE_AT": "between-commit-and-vectors", "NEWSDESK_PAUSE_SECONDS": "6"},
+    )
+    assert writer.stderr is not None
+    line = writer.stderr.readline()
+    while line and "paused at" not in line:
+        line = writer.stderr.readline()
+    assert "paused at between-commit-and-vectors" in line, line
+    other = cli(home, "ingest", str(write_items(tmp_path / "b", [61])), env=env)
+    out, err = other.communicate(timeout=300)
+    assert other.returncode == 0, err
+    assert "repaired" not in out + err and "1 added" in out
+    out, err = writer.communicate(timeout=300)
+    assert writer.returncode == 0 and "repaired" not in out + err, out + err
+    library = Library.open(Settings(home=home, catalog_url=catalog_url))
+    assert library.catalog.article_count() == 2 and examine(library).clean
+
+
 def test_a_kill_between_remove_and_vectors_leaves_orphans_that_doctor_removes(tmp_path: Path) -> None:
     """The catalog forgets the article first; the vectors a kill leaves behind are found and removed."""
     home = tmp_path / "library"

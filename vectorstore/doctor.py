@@ -97,10 +97,14 @@ def repair(library: Library, drift: Drift) -> None:
 
 
 def heal(library: Library) -> Drift:
-    """The ingest's start check: when the counts disagree, find the drift and repair it; what was found."""
+    """The ingest's start check: when the counts disagree and no writer is between its commit and its
+    vectors (anywhere: see vectorstore.writers), find the drift and repair it; what was found."""
     if quick_check(library):
         return Drift()
-    drift = examine(library)
-    if not drift.clean:
-        repair(library, drift)
+    with library.windows.alone() as alone:
+        if not alone:
+            return Drift()  # a write in flight explains the counts; a later check settles anything left
+        drift = examine(library)
+        if not drift.clean:
+            repair(library, drift)
     return drift

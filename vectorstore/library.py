@@ -17,6 +17,7 @@ from vectorstore.embeddings import Embedder, make_embedder
 from vectorstore.faults import pause
 from vectorstore.index import ChromaIndex, PassageIndex
 from vectorstore.reasons import hint, reason
+from vectorstore.writers import WriteWindows
 
 
 class Library:
@@ -27,6 +28,7 @@ class Library:
         self.catalog = catalog
         self.index = index
         self.embedder = embedder
+        self.windows = WriteWindows(catalog.engine, settings.home)
 
     @classmethod
     def open(cls, settings: Settings) -> Library:
@@ -73,6 +75,17 @@ class Library:
             raise DuplicateArticleError(existing.id, existing.title)
         if embeddings is None:
             embeddings = self.embedder.embed_documents([p.text for p in passages])
+        with self.windows.writing():  # the repair check leaves this write alone until its vectors are in
+            self._write(article, passages, embeddings, facts)
+
+    def _write(
+        self,
+        article: Article,
+        passages: Sequence[Passage],
+        embeddings: Sequence[Sequence[float]],
+        facts: Sequence[Fact],
+    ) -> None:
+        """Commit the catalog rows, then upsert the vectors; a failure undoes only this attempt."""
         try:
             with self.catalog.transaction() as session:
                 self.catalog.stage(session, article, list(passages))
@@ -107,10 +120,11 @@ class Library:
         first: vectors left by a kill in between are orphans that `doctor` removes."""
         article = self.catalog.get(self.catalog.resolve(id_or_prefix))
         ids = [p.id for p in self.catalog.passages(article.id)]
-        with self.catalog.transaction() as session:
-            self.catalog.delete(session, article.id)
-        pause("between-remove-and-vectors")
-        self.index.delete_ids(ids)
+        with self.windows.writing():
+            with self.catalog.transaction() as session:
+                self.catalog.delete(session, article.id)
+            pause("between-remove-and-vectors")
+            self.index.delete_ids(ids)
         return article
 
     def clear(self) -> None:
