@@ -13,6 +13,7 @@ $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet torch==2.13.0
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m vectorstore.onnx_model >/dev/null  # the ONNX export of the packaged model, once
 	touch $@
 
 # ingests the samples (already-present ones are skipped, so your uploads survive), answers, opens the app

@@ -23,6 +23,7 @@ import io
 import json
 import logging
 import os
+import sys
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -209,7 +210,13 @@ def _build_once(path: Path, build: Callable[[Path], None], replace: bool = False
             if replace and path.is_file() and not _loads(path):
                 path.unlink()
             if not path.is_file():
-                logger.info("exporting the embedding model to %s (once per machine)", path)
+                # said on stderr, not logged: the first command on a machine waits ~20 s for this
+                print(
+                    f"newsdesk: preparing the embedding model for ONNX Runtime in {path.parent} "
+                    "(once per machine, about 20 s)",
+                    file=sys.stderr,
+                    flush=True,
+                )
                 _write_atomically(path, build)
     except EmbeddingError:
         raise
