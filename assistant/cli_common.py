@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from assistant.settings import Settings
     from ingest.pipeline import Source
     from vectorstore.catalog import Catalog
+    from vectorstore.sqlite_reader import CatalogReads
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -175,18 +176,24 @@ def run_ingest(
     return outcomes
 
 
-def open_catalog(settings: Settings) -> Catalog:
+def open_catalog(settings: Settings) -> CatalogReads:
     """The library's catalog alone, for commands that only read it: what `Library.open` does for the
     catalog (the folder checked and created, the catalog created under the same lock file), without
-    building the embedder or opening the passage index."""
+    building the embedder or opening the passage index. An existing SQLite catalog at this code's schema
+    is read with the standard library (vectorstore.sqlite_reader), without importing SQLAlchemy."""
+    from vectorstore.sqlite_reader import SqliteReader
+
+    home = settings.home
+    if home.exists() and not home.is_dir():
+        raise ConfigError(f"the library folder {home} is a file: point NEWSDESK_HOME (or --home) at a folder")
+    reader = SqliteReader.open(settings.resolved_catalog_url)
+    if reader is not None:
+        return reader
     from filelock import FileLock, Timeout
 
     from vectorstore.catalog import Catalog
     from vectorstore.reasons import hint, reason
 
-    home = settings.home
-    if home.exists() and not home.is_dir():
-        raise ConfigError(f"the library folder {home} is a file: point NEWSDESK_HOME (or --home) at a folder")
     try:
         home.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -98,3 +98,16 @@ def test_spelled_out_constants_agree() -> None:
 
     assert ", ".join(FACT_KINDS) == FACT_KINDS_HELP
     assert DEFAULT_EVERY == SUBSCRIPTIONS_EVERY
+
+
+@pytest.mark.parametrize("args", [["articles"], ["facts", "--kind", "capex"], ["articles", "--json"]])
+def test_an_existing_sqlite_catalog_is_listed_without_sqlalchemy(tmp_path: Path, args: list[str]) -> None:
+    """Once the catalog exists at this code's schema, the listing commands read it with the standard
+    library: SQLAlchemy (and Alembic) are never imported."""
+    from vectorstore.catalog import Catalog
+
+    Catalog(f"sqlite:///{tmp_path / 'lib' / 'catalog.sqlite'}") if (
+        tmp_path / "lib"
+    ).mkdir() is None else None
+    loaded, _ = _loaded(COMMAND.format(args=args, heavy=("sqlalchemy", "alembic", *HEAVY)), tmp_path / "lib")
+    assert loaded == []

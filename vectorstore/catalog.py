@@ -3,7 +3,6 @@ its schema is made and upgraded by the Alembic migrations in vectorstore/migrati
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -15,10 +14,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.errors import NotFoundError, StoreError
-from assistant.models import Article, ArticleMeta, ArticleSummary, Passage, Span
+from assistant.models import Article, ArticleMeta, ArticleSummary, Passage
 from vectorstore import lexical
 from vectorstore.migrate import migrate
 from vectorstore.reasons import hint, reason
+from vectorstore.rows import check_prefix, one_id
+from vectorstore.rows import to_article as _to_article
+from vectorstore.rows import to_passage as _to_passage
 from vectorstore.tables import ArticleRow, FactRow, PassageRow
 
 if TYPE_CHECKING:
@@ -50,30 +52,6 @@ def _sqlite_foreign_keys(dbapi_connection: object, _record: object) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
-
-
-def _to_article(row: ArticleRow) -> Article:
-    """Map a row to the Article model."""
-    return Article(
-        id=row.id,
-        text=row.text,
-        content_hash=row.content_hash,
-        ingested_at=row.ingested_at,
-        meta=ArticleMeta(
-            url=row.url, title=row.title, source=row.source, author=row.author, published=row.published
-        ),
-    )
-
-
-def _to_passage(row: PassageRow) -> Passage:
-    """Map a row to the Passage model."""
-    return Passage(
-        id=row.id,
-        article_id=row.article_id,
-        ordinal=row.ordinal,
-        span=Span(start=row.start, end=row.end),
-        text=row.text,
-    )
 
 
 class Catalog:
@@ -192,24 +170,13 @@ class Catalog:
 
     def resolve(self, prefix: str) -> str:
         """The one article id starting with prefix (at least 4 hex characters)."""
-        ids = self.matching(prefix)
-        if not ids:
-            raise NotFoundError(f"no article id starts with {prefix!r}: see `newsdesk articles`")
-        if len(ids) > 1:
-            raise NotFoundError(
-                f"{len(ids)} article ids start with {prefix!r}: give more characters of the id"
-            )
-        return ids[0]
+        return one_id(self.matching(prefix), prefix)
 
     def matching(self, prefix: str) -> list[str]:
         """Ids of all articles starting with prefix: 4 or more hex characters, taken literally (no LIKE)."""
-        if not re.fullmatch(r"[0-9a-fA-F]{4,64}", prefix):
-            raise NotFoundError(
-                f"{prefix!r} is not an article id: "
-                "give at least 4 characters of the id (see `newsdesk articles`)"
-            )
+        start = check_prefix(prefix)
         with self._sessions() as session:
-            query = select(ArticleRow.id).where(ArticleRow.id.startswith(prefix.lower(), autoescape=True))
+            query = select(ArticleRow.id).where(ArticleRow.id.startswith(start, autoescape=True))
             return list(session.scalars(query.order_by(ArticleRow.id)))
 
     def summaries(self) -> list[ArticleSummary]:

@@ -11,8 +11,8 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 
 from assistant.errors import StoreError
+from vectorstore.revision import HEAD
 
-HEAD = "0003"  # the newest revision in vectorstore/migrations/versions (tests/test_migrations.py checks)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 LOCK_KEY = 0x6E657773  # the PostgreSQL advisory lock every migrating process takes ("news")
 
