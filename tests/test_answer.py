@@ -15,19 +15,32 @@ from assistant.answer import Answerer
 from assistant.cli import app
 from assistant.llm import LLMError, OpenAICompatibleChat
 from assistant.settings import Settings
+from ingest.pipeline import Ingestor
 from vectorstore.library import Library
 
-from .conftest import SHARED, needs_shared
+from .conftest import SHARED, example_files, needs_shared, postgres_database
 from .llm_server import LLMServer
 
 DEMO = "why did small caps outperform on Feb 6?"
 runner = CliRunner()
 
 
-@pytest.fixture(scope="module")
-def sample(sample_library: tuple[Settings, Library]) -> tuple[Settings, Library]:
-    """The shared sample library."""
-    return sample_library
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def sample(
+    request: pytest.FixtureRequest,
+    sample_library: tuple[Settings, Library],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Settings, Library]]:
+    """The sample library: the shared one on SQLite, and the same articles on a PostgreSQL catalog."""
+    if request.param == "sqlite":
+        yield sample_library
+        return
+    with postgres_database() as url:
+        settings = Settings(home=tmp_path_factory.mktemp("sample-pg") / "library", catalog_url=url)
+        library = Library.open(settings)
+        outcomes = Ingestor(settings, library).run(example_files())
+        assert all(o.status == "added" for o in outcomes), [o.message for o in outcomes]
+        yield settings, library
 
 
 @pytest.fixture()
@@ -123,11 +136,15 @@ def test_llm_auth_failure_is_a_clear_error(sample: tuple[Settings, Library], llm
 def test_ask_cli_text_and_json(sample: tuple[Settings, Library]) -> None:
     """`newsdesk ask` prints the answer and its sources; --json prints the Answer model."""
     settings, _library = sample
-    out = runner.invoke(app, ["--home", str(settings.home), "ask", DEMO, "--extractive"])
+    env = {"NEWSDESK_CATALOG_URL": settings.catalog_url} if settings.catalog_url else {}
+    ask = ["--home", str(settings.home), "ask", DEMO, "--extractive"]
+    out = runner.invoke(app, ask, env=env)
     assert out.exit_code == 0, out.output
     assert "3.5%" in out.output and "Sources" in out.output and "#:~:text=" in out.output
     data = json.loads(
-        runner.invoke(app, ["--home", str(settings.home), "ask", DEMO, "--extractive", "--json"]).output
+        runner.invoke(
+            app, ["--home", str(settings.home), "ask", DEMO, "--extractive", "--json"], env=env
+        ).output
     )
     assert data["abstained"] is False and data["citations"] and data["citations"][0]["passage"]["span"]
 

@@ -24,6 +24,8 @@ from ingest.pipeline import Ingestor, Source, TextSource
 from tests.conftest import FixtureServer, counts
 from vectorstore.library import Library
 
+pytestmark = pytest.mark.both_catalogs  # the catalog on SQLite and on PostgreSQL
+
 # --- made-up fixture prose (our own words; every company and place is fictional) ---------------------------
 
 GOOD_TEXT = (

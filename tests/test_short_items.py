@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from ingest.pipeline import Ingestor, TextSource
 from tests.conftest import FixtureServer
 from vectorstore.library import Library
+
+pytestmark = pytest.mark.both_catalogs  # the catalog on SQLite and on PostgreSQL
 
 FLASH = "Copper miner Redhill Resources jumped 6.2% after it raised its output forecast."
 

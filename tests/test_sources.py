@@ -7,12 +7,16 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from assistant.models import ArticleMeta
 from ingest.pipeline import Ingestor, TextSource
 from vectorstore.library import Library
 
 from .conftest import SHARED, example_files, needs_shared
 from .pdfgen import make_pdf
+
+pytestmark = pytest.mark.both_catalogs  # the catalog on SQLite and on PostgreSQL
 
 PARAGRAPH = (
     "Copper futures climbed to a three-week high as warehouse stocks in Shanghai shrank for a fifth "
