@@ -29,7 +29,7 @@ from ingest.files import (
 )
 from ingest.policy import has_credentials, without_credentials
 from vectorstore.doctor import Drift, heal
-from vectorstore.library import Library
+from vectorstore.library import Entry, Library
 
 OUTSIDE_LINK = "a symbolic link out of the folder, not followed; give its target by name to ingest it"
 T = TypeVar("T")
@@ -368,25 +368,25 @@ class Ingestor:
             )
 
     def _store(self, ready: list[_Prepared], report: Report) -> None:
-        """Embed all passages of the batch at once, then store each article or nothing of it."""
+        """Embed all passages of the batch at once, then store each article or nothing of it (their vectors
+        in one write)."""
         texts = [p.text for prepared in ready for p in prepared.passages]
         try:
             vectors = self.library.embedder.embed_documents(texts)
         except Exception as exc:
-            error = SourceError(f"embedding failed ({exc}); nothing was stored")
+            embedding = SourceError(f"embedding failed ({exc}); nothing was stored")
             for r in ready:
-                report(r.position, failed(r.job.item, error))
+                report(r.position, failed(r.job.item, embedding))
             return
-        offset = 0
+        entries, offset = [], 0
         for r in ready:
-            mine = vectors[offset : offset + len(r.passages)]
+            entries.append(Entry(r.article, r.passages, vectors[offset : offset + len(r.passages)], r.facts))
             offset += len(r.passages)
-            try:
-                self.library.add(r.article, r.passages, mine, r.facts)
-            except DuplicateArticleError as exc:
-                report(r.position, duplicate(r.job.item, exc))
-            except NewsdeskError as exc:
-                report(r.position, failed(r.job.item, exc))
+        for r, error in zip(ready, self.library.add_all(entries), strict=True):
+            if isinstance(error, DuplicateArticleError):
+                report(r.position, duplicate(r.job.item, error))
+            elif error is not None:
+                report(r.position, failed(r.job.item, error))
             else:
                 report(
                     r.position,

@@ -135,14 +135,15 @@ def test_doctor_finds_and_repairs_each_kind_of_drift(settings: Settings) -> None
 
 
 def test_a_kill_between_commit_and_vectors_is_repaired_by_the_next_ingest(tmp_path: Path) -> None:
-    """SIGKILL inside the window leaves passages without vectors; re-running the batch repairs them and
-    says the article is already in the library."""
+    """SIGKILL inside the window (after the batch's articles commit, before their one vector write) leaves
+    passages without vectors; re-running the batch repairs them and says the articles are already in."""
     home, items = tmp_path / "library", write_items(tmp_path / "items", [10, 11])
     process = cli(home, "ingest", str(items), env={"NEWSDESK_PAUSE_AT": "between-commit-and-vectors"})
     kill_when_paused(process, "between-commit-and-vectors")
     library = Library.open(Settings(home=home))
     drift = examine(library)
-    assert drift.missing_vectors and not drift.orphan_vectors and library.catalog.article_count() == 1
+    assert len(drift.missing_vectors) == 2 and not drift.orphan_vectors
+    assert library.catalog.article_count() == 2
     again = cli(home, "ingest", str(items))
     out, err = again.communicate(timeout=300)
     assert again.returncode == 0, err

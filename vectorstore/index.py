@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any, Protocol
 from urllib.parse import urlparse
@@ -17,10 +17,13 @@ class PassageIndex(Protocol):
     """Vector index of passages."""
 
     def add(
-        self, passages: Sequence[Passage], embeddings: Sequence[Sequence[float]], meta: ArticleMeta
+        self,
+        passages: Sequence[Passage],
+        embeddings: Sequence[Sequence[float]],
+        meta: ArticleMeta | Mapping[str, ArticleMeta],
     ) -> None:
-        """Index an article's passages with their embeddings; writing the same passage ids again replaces
-        them (a retry is idempotent)."""
+        """Index passages with their embeddings, their article's metadata given once or by article id (many
+        articles in one write); writing the same passage ids again replaces them (a retry is idempotent)."""
         ...
 
     def search(
@@ -96,6 +99,7 @@ class ChromaIndex:
         safe = "".join(ch if ch.isalnum() else "-" for ch in embedder_name).strip("-")
         self._name = f"{settings.collection}-{safe}"[:60]
         self._embedder_name = embedder_name
+        self._max_batch: int | None = None  # Chroma's largest upsert, asked once
         self._collection = self._open_collection()
 
     def _open_collection(self) -> Any:
@@ -113,26 +117,39 @@ class ChromaIndex:
         self._collection = self._open_collection()
 
     def add(
-        self, passages: Sequence[Passage], embeddings: Sequence[Sequence[float]], meta: ArticleMeta
+        self,
+        passages: Sequence[Passage],
+        embeddings: Sequence[Sequence[float]],
+        meta: ArticleMeta | Mapping[str, ArticleMeta],
     ) -> None:
-        """Index an article's passages with their embeddings (upsert: a retry replaces, never doubles)."""
+        """Index passages with their embeddings, many articles at once, in as few upserts as Chroma's batch
+        limit allows (upsert: a retry replaces, never doubles)."""
         if not passages:
             return
+
+        def published(p: Passage) -> int:
+            return date_ordinal((meta if isinstance(meta, ArticleMeta) else meta[p.article_id]).published)
+
+        if self._max_batch is None:
+            self._max_batch = int(self._client.get_max_batch_size())
+        step = self._max_batch
         try:
-            self._collection.upsert(
-                ids=[p.id for p in passages],
-                embeddings=[list(e) for e in embeddings],
-                documents=[p.text for p in passages],
-                metadatas=[
-                    {
-                        "article_id": p.article_id,
-                        "start": p.span.start,
-                        "end": p.span.end,
-                        "published": date_ordinal(meta.published),
-                    }
-                    for p in passages
-                ],
-            )
+            for at in range(0, len(passages), step):
+                part = passages[at : at + step]
+                self._collection.upsert(
+                    ids=[p.id for p in part],
+                    embeddings=[list(e) for e in embeddings[at : at + step]],
+                    documents=[p.text for p in part],
+                    metadatas=[
+                        {
+                            "article_id": p.article_id,
+                            "start": p.span.start,
+                            "end": p.span.end,
+                            "published": published(p),
+                        }
+                        for p in part
+                    ],
+                )
         except Exception as exc:
             raise StoreError(f"the passage index rejected the passages: {exc}") from exc
 
