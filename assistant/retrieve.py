@@ -163,7 +163,7 @@ class Retriever:
             return []
         vector = self.embedder.embed_query(q.query)
         distances = dict(self.library.index.search(vector, 4 * size, since, until))
-        facts = {aid: self.library.catalog.facts(article_id=aid) for aid in {h.article.id for h in hits}}
+        facts = self.library.catalog.facts_of(sorted({h.article.id for h in hits}))
         pool = []
         for hit in hits:
             own = [f for f in facts[hit.article.id] if f.span.overlaps(hit.passage.span)]

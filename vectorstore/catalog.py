@@ -144,6 +144,24 @@ class Catalog:
         with self._sessions() as session:
             return [FACT_ADAPTER.validate_json(data) for data in session.scalars(query)]
 
+    def facts_of(self, article_ids: Sequence[str]) -> dict[str, list[Fact]]:
+        """Every fact of each of these articles (one query), in article order."""
+        from assistant.facts import FACT_ADAPTER
+
+        found: dict[str, list[Fact]] = {aid: [] for aid in article_ids}
+        if not found:
+            return found
+        query = (
+            select(FactRow.data)
+            .where(FactRow.article_id.in_(list(found)))
+            .order_by(FactRow.as_of.desc(), FactRow.article_id, FactRow.start)
+        )
+        with self._sessions() as session:
+            for data in session.scalars(query):
+                fact = FACT_ADAPTER.validate_json(data)
+                found[fact.article_id].append(fact)
+        return found
+
     def fact_counts(self) -> dict[str, int]:
         """Number of facts per article id."""
         query = select(FactRow.article_id, func.count()).group_by(FactRow.article_id)

@@ -76,10 +76,15 @@ def _stemmer() -> Any:
 def stems(passage: str) -> list[str]:
     """A text's words as FTS5 `porter unicode61` indexes them (lower-cased, accents dropped, stemmed),
     counting as bm25s did: words of two characters or more, stop words left out."""
-    folded = unicodedata.normalize("NFKD", passage.casefold())
-    plain = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    words = [w for w in _TOKEN.findall(plain) if len(w) > 1 and w not in _stop_words()]
-    return list(_stemmer().stemWords(words))
+    words = [_plain(w) for w in _TOKEN.findall(passage.casefold())]
+    return list(_stemmer().stemWords([w for w in words if len(w) > 1 and w not in _stop_words()]))
+
+
+def _plain(word: str) -> str:
+    """The word without accents (only non-ASCII words need the work)."""
+    if word.isascii():
+        return word
+    return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
 
 
 @cache
