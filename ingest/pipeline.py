@@ -27,6 +27,7 @@ from ingest.files import (
     manifest_meta,
     read_checked,
 )
+from ingest.overlap import Overlap
 from ingest.policy import has_credentials, without_credentials
 from vectorstore.doctor import Drift, heal
 from vectorstore.library import Entry, Library
@@ -152,6 +153,17 @@ class Ingestor:
             results[seq] = outcome
             progress.done(outcome)
 
+        overlap = Overlap(report)
+        try:
+            self._run(sources, overrides, progress, overlap)
+        finally:
+            overlap.close()
+        return [results[seq] for seq in sorted(results)]
+
+    def _run(
+        self, sources: Sequence[Source], overrides: ArticleMeta, progress: Progress, overlap: Overlap
+    ) -> None:
+        """Expand the sources into jobs and ingest them in batches, one batch in flight at a time."""
         pending: list[tuple[int, Job]] = []
         seq = 0
         self._prefetched = self._fetch_all([s for s in sources if isinstance(s, str) and _is_url(s)])
@@ -165,15 +177,14 @@ class Ingestor:
             progress.planned(len(entries))
             for entry in entries:
                 if isinstance(entry, IngestOutcome):
-                    report(seq, entry)
+                    overlap.emit(seq, entry)
                 else:
                     pending.append((seq, entry))
                 seq += 1
                 if len(pending) == BATCH_ARTICLES:
-                    self._ingest_batch(pending, overrides, report, progress)
+                    self._ingest_batch(pending, overrides, overlap, progress)
                     pending = []
-        self._ingest_batch(pending, overrides, report, progress)
-        return [results[seq] for seq in sorted(results)]
+        self._ingest_batch(pending, overrides, overlap, progress)
 
     def run_entry(self, entry: FeedEntry, item: str) -> IngestOutcome:
         """Ingest one parsed feed entry as `run` ingests a feed's (its page, else the feed's own text);
@@ -181,7 +192,9 @@ class Ingestor:
         entry = _entry_without_credentials(entry)
         outcomes: dict[int, IngestOutcome] = {}
         job = Job(item, lambda: self._load_entry(entry, item))
-        self._ingest_batch([(0, job)], ArticleMeta(), outcomes.__setitem__, _Silent())
+        overlap = Overlap(outcomes.__setitem__, background=False)
+        self._ingest_batch([(0, job)], ArticleMeta(), overlap, _Silent())
+        overlap.close()
         return outcomes[0]
 
     # -- expansion: one source -> jobs (or immediate outcomes) ------------------------------------
@@ -273,9 +286,11 @@ class Ingestor:
     # -- per batch: prepare, embed together, store one by one ---------------------------------------
 
     def _ingest_batch(
-        self, jobs: Sequence[tuple[int, Job]], overrides: ArticleMeta, report: Report, progress: Progress
+        self, jobs: Sequence[tuple[int, Job]], overrides: ArticleMeta, overlap: Overlap, progress: Progress
     ) -> None:
-        """Prepare a batch of jobs, embed their passages in one call, store each article atomically."""
+        """Prepare a batch of jobs, then put it in flight: its passages embedded in one call on the worker
+        while the next batch is prepared, each article stored atomically when it lands."""
+        report = overlap.emit
         ready: list[_Prepared] = []
         seen: set[str] = set()
         drafts = self._load_all([job for _seq, job in jobs])
@@ -304,7 +319,11 @@ class Ingestor:
                 report(seq, failed(job.item, unexpected(job.item, exc)))
         if ready:
             progress.started(f"embedding {sum(len(r.passages) for r in ready)} passages")
-            self._store(ready, report)
+            texts = [p.text for r in ready for p in r.passages]
+            overlap.launch(
+                lambda: self.library.embedder.embed_documents(texts),
+                lambda vectors: self._store(ready, vectors, overlap.report),
+            )
 
     def _pool(self, count: int) -> ThreadPoolExecutor:
         """A bounded pool for fetching and extracting (network-bound; lxml and pypdf release the GIL in
@@ -367,14 +386,11 @@ class Ingestor:
                 "the page may be paywalled, rendered by script or not an article"
             )
 
-    def _store(self, ready: list[_Prepared], report: Report) -> None:
-        """Embed all passages of the batch at once, then store each article or nothing of it (their vectors
-        in one write)."""
-        texts = [p.text for prepared in ready for p in prepared.passages]
-        try:
-            vectors = self.library.embedder.embed_documents(texts)
-        except Exception as exc:
-            embedding = SourceError(f"embedding failed ({exc}); nothing was stored")
+    def _store(self, ready: list[_Prepared], vectors: list[list[float]] | Exception, report: Report) -> None:
+        """Store each article of the batch with its vectors, or nothing of it (their vectors in one write);
+        when embedding failed, every article of the batch fails."""
+        if isinstance(vectors, Exception):
+            embedding = SourceError(f"embedding failed ({vectors}); nothing was stored")
             for r in ready:
                 report(r.position, failed(r.job.item, embedding))
             return
