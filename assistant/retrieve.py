@@ -16,6 +16,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 import Stemmer
 
@@ -348,6 +349,7 @@ def _related(fact: Fact, q: Question, in_hits: bool) -> bool:
     return in_hits and asked_day if q.canonical or q.required else in_hits or asked_day
 
 
+@lru_cache(maxsize=4096)  # fact subjects repeat across questions; the names table is fixed per process
 def canonical(subject: str) -> str:
     """The canonical name for a fact subject or an alias ("Meta" -> "Meta Platforms")."""
     entity = find(subject)
