@@ -110,7 +110,7 @@ def test_two_processes_exporting_at_once_both_succeed(tmp_path: Path) -> None:
     assert [p.returncode for p in procs] == [0, 0], outputs
     paths = {out.strip() for out, _err in outputs}
     assert len(paths) == 1
-    assert sum(err.count("exporting the embedding model") for _out, err in outputs) == 1
+    assert sum(err.count("preparing the embedding model") for _out, err in outputs) == 1
     assert [p.name for p in (tmp_path / "onnx").glob("*.onnx")] == [Path(paths.pop()).name]
     assert not list((tmp_path / "onnx").glob(".*.tmp"))
     encoder = onnx_model.load_encoder(tmp_path)
