@@ -34,7 +34,12 @@ from assistant.retrieve import canonical, entity_names
 from assistant.verify import NumberMention, numbers_in
 from vectorstore.embeddings import Embedder
 
-_CURRENCY_WORD = re.compile(r"\s*(?:pounds?|euros?|yen|yuan|francs?|rupees?|won|dollars?|crowns?)\b", re.I)
+# currency words after a figure, minor units too ("14 cents a share", "310p", "50 pence")
+_CURRENCY_WORD = re.compile(
+    r"\s*(?:pounds?|euros?|yen|yuan|francs?|rupees?|won|dollars?|crowns?|kronor|krona|rand|pesos?|lira|"
+    r"cents?|pence|p\b)\b",
+    re.I,
+)
 _POINTS = re.compile(r"\s*(?:index\s+)?points?\b|\s*pts\b", re.I)
 # a capitalised word that starts a sentence or a phrase, not a name ("On Monday", "The Federal Reserve")
 _NOT_FIRST_NAME = (

@@ -313,6 +313,14 @@ def test_fits_by_expected_kind() -> None:
     assert euros is not None and fits(euros, text, "money"), "a currency word after the figure is money"
 
 
+def test_minor_currency_units_are_money() -> None:
+    """A dividend in cents or pence is a money figure; a percentage is not."""
+    text = "Halvorsen Mills cut its payout to 14 cents a share, a rival paid 31 pence, margins rose 4 percent"
+    found = {m.text: m for m in numbers_in(text)}
+    assert fits(found["14"], text, "money") and fits(found["31"], text, "money")
+    assert not fits(found["4 percent"], text, "money")
+
+
 def test_missing_entity_is_reported() -> None:
     q = parse_question("What dividend did Quillon Dynamics and Pettiford Mills propose?", ANCHOR)
     assert _phrases(q.required) == ["Quillon Dynamics", "Pettiford Mills"]
