@@ -205,8 +205,7 @@ class Retriever:
         """The top passages' facts, the catalog's facts about the named things, and the asked day's facts
         of the asked kinds."""
         found = {f.id: f for c in top for f in c.facts}
-        for name in subjects(q):
-            found.update((f.id, f) for f in self.library.catalog.facts(subject=name))
+        found.update((f.id, f) for f in self.library.catalog.facts_about(subjects(q)))
         if q.window is not None and q.kinds:
             day_facts = self.library.catalog.facts(sorted(q.kinds), None, q.window.start, q.window.end)
             found.update((f.id, f) for f in day_facts)

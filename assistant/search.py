@@ -32,7 +32,7 @@ class Searcher:
         """The k passages best matching query, fusing dense and BM25 ranks, within the date range."""
         k = k or self.settings.search_k
         pool = max(self.settings.search_pool, k)
-        if not query.strip() or self.library.index.count() == 0:
+        if not query.strip():
             return []
         query_vector = self.library.embedder.embed_query(query)
         dense = [pid for pid, _distance in self.library.index.search(query_vector, pool, since, until)]

@@ -57,7 +57,14 @@ def test_a_new_catalog_is_at_the_newest_revision_and_matches_the_models(
         assert migrations.current(conn) == migrations.HEAD
         diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     # the full-text index is the database's own (FTS5 tables, a generated tsvector): the models omit it
-    fulltext = [d for d in diffs if any(n in repr(d) for n in ("passages_fts", "passages_vocab", "tsv"))]
+    fulltext = [
+        d
+        for d in diffs
+        if any(
+            n in repr(d)
+            for n in ("passages_fts", "passages_vocab", "tsv", "facts_fts", "ix_facts_subject_words")
+        )
+    ]
     assert [d for d in diffs if d not in fulltext] == []
 
 
@@ -97,6 +104,52 @@ def test_common_words_still_rank_in_a_small_library(catalog_url: str | None, tmp
         ids.append(f"{article.id}:0000")
     ranked = [pid for pid, _ in catalog.lexical("Tessaline market", 4)]
     assert ranked[0] == ids[1]
+
+
+def test_facts_about_a_name_come_from_the_subject_index(catalog_url: str | None, tmp_path: Path) -> None:
+    """Facts whose subject holds the name as whole words are found (a surname finds the full name, a
+    name with symbols finds itself); a word inside another word does not; replaced facts leave the index."""
+    from assistant.facts import Quote, StockMove
+
+    catalog = Catalog(_url(catalog_url, tmp_path))
+    body = "Brennholt Energy shares fell 4% after Mara Ilves, its chief executive, said demand slowed."
+    article = _add_text(catalog, body)
+    move = StockMove(
+        article_id=article.id,
+        span=Span(start=0, end=32),
+        evidence=body[:32],
+        subject="Brennholt Energy",
+        value=-4.0,
+        extractor="rules",
+        confidence=0.9,
+    )
+    quote = Quote(
+        article_id=article.id,
+        span=Span(start=38, end=len(body)),
+        evidence=body[38:],
+        subject="Mara Ilves",
+        speaker="Mara Ilves",
+        text="demand slowed",
+        extractor="rules",
+        confidence=0.9,
+    )
+    catalog.replace_facts(article.id, [move, quote])
+    assert [f.subject for f in catalog.facts_about(["Ilves"])] == ["Mara Ilves"]
+    assert {f.subject for f in catalog.facts_about(["brennholt energy", "Ilves"])} == {
+        "Brennholt Energy",
+        "Mara Ilves",
+    }
+    assert catalog.facts_about(["Brenn"]) == [] and catalog.facts_about(["&&"]) == []
+    catalog.replace_facts(article.id, [move])
+    assert catalog.facts_about(["Ilves"]) == []
+
+
+def _add_text(catalog: Catalog, body: str) -> Article:
+    """Store an invented article as one passage."""
+    article = Article.create(body, ArticleMeta(title="t"), datetime.now(UTC))
+    with catalog.transaction() as session:
+        catalog.stage(session, article, [Passage.of(article, 0, Span(start=0, end=len(body)))])
+    return article
 
 
 def test_query_syntax_and_stop_words_are_plain_words(catalog_url: str | None, tmp_path: Path) -> None:

@@ -144,6 +144,14 @@ class Catalog:
         with self._sessions() as session:
             return [FACT_ADAPTER.validate_json(data) for data in session.scalars(query)]
 
+    def facts_about(self, names: Sequence[str], limit: int = 1000) -> list[Fact]:
+        """Facts whose subject contains one of the names as whole words ("Huang": "Jensen Huang"), newest
+        event first, through the subject word index (no scan of every fact)."""
+        from assistant.facts import FACT_ADAPTER
+
+        with self._sessions() as session:
+            return [FACT_ADAPTER.validate_json(d) for d in lexical.facts_about(session, list(names), limit)]
+
     def facts_of(self, article_ids: Sequence[str]) -> dict[str, list[Fact]]:
         """Every fact of each of these articles (one query), in article order."""
         from assistant.facts import FACT_ADAPTER

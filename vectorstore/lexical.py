@@ -26,6 +26,8 @@ from sqlalchemy.orm import Session
 MAX_TERMS = 32  # a question expanded with its vocabulary stays well under this
 CANDIDATES = 200  # FTS5 matches re-scored per query (at least 4 x the pool asked for)
 K1, B = 1.5, 0.75  # Lucene's (and bm25s's) defaults
+LARGE = 20_000  # passages from which common words no longer pick the candidates
+MATCH_BUDGET = 20_000  # passages the candidate-picking words may match together (in a large library)
 _TOKEN = re.compile(r"[^\W_]+")  # FTS5 unicode61: runs of letters and digits
 _WORD = re.compile(r"\b\w\w+\b")  # bm25s's token pattern: words of two characters or more
 
@@ -148,17 +150,45 @@ def _sqlite(
     session: Session, words: list[str], pool: int, since: date | None, until: date | None
 ) -> list[tuple[str, float]]:
     """The best FTS5 matches within the date range, re-scored by Lucene BM25 from the vocabulary."""
+    query = list(dict.fromkeys(stems(" ".join(words))))
+    count, average = _corpus(session)
+    df = _frequencies(session, query)
+    limit = max(CANDIDATES, 4 * pool)
+    rows = _fts5_candidates(session, _rare(words, df, count), limit, since, until)
+    if len(rows) < pool:
+        rows = _fts5_candidates(session, words, limit, since, until)
+    return _lucene(query, _idf(count, df, query), average, rows)
+
+
+def _rare(words: list[str], df: dict[str, int], count: int) -> list[str]:
+    """In a large library, the words that pick the candidates: the rarest ones, as long as together they
+    match at most MATCH_BUDGET passages (FTS5 ranks every passage a word matches: ~50 ms for a word in
+    60,000 passages); the common words still count in the re-scoring. All words in a small library."""
+    if count < LARGE:
+        return words
+    rarity = sorted(words, key=lambda w: max((df.get(t, 0) for t in stems(w)), default=0))
+    chosen: list[str] = []
+    matched = 0
+    for word in rarity:
+        matched += max((df.get(t, 0) for t in stems(word)), default=0)
+        if chosen and matched > MATCH_BUDGET:
+            break
+        chosen.append(word)
+    return chosen
+
+
+def _fts5_candidates(
+    session: Session, words: list[str], limit: int, since: date | None, until: date | None
+) -> list[tuple[str, str]]:
+    """The passages matching any of the words within the date range, best by FTS5's bm25 first."""
     join = " JOIN articles a ON a.id = f.article_key" if since or until else ""
     sql = (
         "SELECT f.passage_id, f.text FROM passages_fts f"
         f"{join} WHERE passages_fts MATCH :q{_date_clause(since, until)}"
         " ORDER BY bm25(passages_fts, 1.0, 0.0, 0.0) LIMIT :n"
     )
-    params = {"q": _fts5_query(words), "n": max(CANDIDATES, 4 * pool), "since": since, "until": until}
-    rows = [(pid, passage) for pid, passage in session.execute(text(sql), params)]
-    query = list(dict.fromkeys(stems(" ".join(words))))
-    count, average = _corpus(session)
-    return _lucene(query, _idf(count, _frequencies(session, query), query), average, rows)
+    params = {"q": _fts5_query(words), "n": limit, "since": since, "until": until}
+    return [(pid, passage) for pid, passage in session.execute(text(sql), params)]
 
 
 _PG_DF: dict[tuple[str, int, str], int] = {}  # (database, passages, word) -> passages holding it
@@ -223,3 +253,30 @@ def search(
     else:
         return []  # no full-text index in other databases: the dense ranking serves alone
     return [(pid, score) for pid, score in ranked if score > 0][:pool]
+
+
+def _phrase(name: str) -> str:
+    """A name as an FTS5 phrase of its words ("S&P 500" -> "s p 500"), quotes doubled."""
+    return '"' + " ".join(_TOKEN.findall(name.casefold())).replace('"', '""') + '"'
+
+
+def facts_about(session: Session, names: list[str], limit: int) -> list[str]:
+    """The stored JSON of the facts whose subject contains one of the names as whole words (newest event
+    first, at most limit): the subject word index of migration 0004, or a scan where there is none."""
+    names = [n for n in names if _TOKEN.search(n)]
+    if not names:
+        return []
+    order = " ORDER BY f.as_of DESC, f.article_id, f.start LIMIT :n"
+    dialect = session.get_bind().dialect.name
+    params: dict[str, Any] = {"n": limit}
+    if dialect == "sqlite":
+        params["q"] = "{subject} : (" + " OR ".join(_phrase(n) for n in names) + ")"
+        where = "f.id IN (SELECT fact_id FROM facts_fts WHERE facts_fts MATCH :q)"
+    elif dialect == "postgresql":
+        params.update({f"n{i}": n for i, n in enumerate(names)})
+        query = " || ".join(f"phraseto_tsquery('simple', :n{i})" for i in range(len(names)))
+        where = f"to_tsvector('simple', f.subject) @@ ({query})"
+    else:
+        params.update({f"n{i}": f"%{n.casefold()}%" for i, n in enumerate(names)})
+        where = " OR ".join(f"lower(f.subject) LIKE :n{i}" for i in range(len(names)))
+    return list(session.execute(text(f"SELECT f.data FROM facts f WHERE {where}{order}"), params).scalars())
