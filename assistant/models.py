@@ -134,6 +134,7 @@ class SearchHit(Frozen):
     score: float
     dense_rank: int | None = None
     lexical_rank: int | None = None
+    similarity: float | None = None  # cosine to the query, when the dense search ranked it
 
 
 IngestStatus = Literal["added", "duplicate", "failed", "skipped"]

@@ -162,13 +162,14 @@ class Retriever:
         hits = self.searcher.search(q.query, k=size, since=since, until=until)
         if not hits:
             return []
-        vector = self.embedder.embed_query(q.query)
-        distances = dict(self.library.index.search(vector, 4 * size, since, until))
+        vector = self.embedder.embed_query(q.query)  # the searcher's, from the memo
+        unranked = [h.passage.id for h in hits if h.similarity is None]  # found by words alone
+        measured = self.library.index.similarities(vector, unranked)
         facts = self.library.catalog.facts_of(sorted({h.article.id for h in hits}))
         pool = []
         for hit in hits:
             own = [f for f in facts[hit.article.id] if f.span.overlaps(hit.passage.span)]
-            similarity = 1.0 - distances[hit.passage.id] if hit.passage.id in distances else 0.0
+            similarity = hit.similarity if hit.similarity is not None else measured.get(hit.passage.id, 0.0)
             pool.append(_Candidate(hit, own, similarity, dated(hit, own, q.window)))
         return pool
 

@@ -35,7 +35,9 @@ class Searcher:
         if not query.strip():
             return []
         query_vector = self.library.embedder.embed_query(query)
-        dense = [pid for pid, _distance in self.library.index.search(query_vector, pool, since, until)]
+        near = self.library.index.search(query_vector, pool, since, until)
+        dense = [pid for pid, _distance in near]
+        similarity = {pid: 1.0 - distance for pid, distance in near}
         lexical = [pid for pid, _score in self.library.catalog.lexical(query, pool, since, until)]
         fused = rrf([dense, lexical], self.settings.rrf_k)
         top = sorted(fused, key=lambda pid: (-fused[pid], pid))[:k]
@@ -53,6 +55,7 @@ class Searcher:
                     score=fused[pid],
                     dense_rank=dense.index(pid) + 1 if pid in dense else None,
                     lexical_rank=lexical.index(pid) + 1 if pid in lexical else None,
+                    similarity=similarity.get(pid),
                 )
             )
         return hits

@@ -8,9 +8,13 @@ from datetime import date
 from typing import Any, Protocol
 from urllib.parse import urlparse
 
+import numpy as np
+
 from assistant.errors import StoreError
 from assistant.models import ArticleMeta, Passage
 from assistant.settings import Settings
+
+OVERFETCH = 10  # nearest passages read per one asked, to answer a date range without Chroma's filter
 
 
 class PassageIndex(Protocol):
@@ -34,6 +38,10 @@ class PassageIndex(Protocol):
 
     def delete_ids(self, ids: Sequence[str]) -> None:
         """Remove the passages with these ids (ids not indexed are ignored)."""
+        ...
+
+    def similarities(self, embedding: Sequence[float], ids: Sequence[str]) -> dict[str, float]:
+        """Cosine similarity of the query embedding to each of these indexed passages."""
         ...
 
     def ids(self) -> set[str]:
@@ -156,19 +164,43 @@ class ChromaIndex:
     def search(
         self, embedding: Sequence[float], k: int, since: date | None = None, until: date | None = None
     ) -> list[tuple[str, float]]:
-        """Passage ids and cosine distances, nearest first (an empty index gives none)."""
+        """Passage ids and cosine distances, nearest first (an empty index gives none).
+
+        A date range is first tried on the unfiltered nearest OVERFETCH x k: when at least k of them are in
+        the range they are exactly the range's k nearest (any nearer one in the range would be among
+        them), at the cost of one plain query (~16 ms for 500 at 100k passages) instead of Chroma's
+        filtered one (110-340 ms there); otherwise the filtered query answers."""
+        if since is not None or until is not None:
+            near = self._query(embedding, OVERFETCH * k, None, ["distances", "metadatas"])
+            low, high = date_ordinal(since) if since else 1, date_ordinal(until) if until else 99991231
+            inside = [(pid, d) for pid, d, m in near if m and low <= int(m.get("published") or 0) <= high]
+            if len(inside) >= k:
+                return inside[:k]
+        return [(pid, d) for pid, d, _m in self._query(embedding, k, date_where(since, until), ["distances"])]
+
+    def _query(
+        self, embedding: Sequence[float], k: int, where: dict[str, Any] | None, include: list[str]
+    ) -> list[tuple[str, float, dict[str, Any] | None]]:
+        """One Chroma query: ids, distances and (when included) metadata, nearest first."""
         try:
             result = self._collection.query(
-                query_embeddings=[list(embedding)],
-                n_results=k,
-                where=date_where(since, until),
-                include=["distances"],
+                query_embeddings=[list(embedding)], n_results=k, where=where, include=include
             )
         except Exception:
             if self._collection.count() == 0:  # counted only then: a count costs ~6 ms at 100k passages
                 return []
             raise
-        return list(zip(result["ids"][0], result["distances"][0], strict=True))
+        metas = result.get("metadatas") or [[None] * len(result["ids"][0])]
+        return list(zip(result["ids"][0], result["distances"][0], metas[0], strict=True))
+
+    def similarities(self, embedding: Sequence[float], ids: Sequence[str]) -> dict[str, float]:
+        """Cosine similarity of the query to each of these indexed passages (vectors are unit length)."""
+        if not ids:
+            return {}
+        found = self._collection.get(ids=list(ids), include=["embeddings"])
+        query = np.asarray(embedding, dtype=np.float32)
+        vectors = np.asarray(found["embeddings"], dtype=np.float32).reshape(len(found["ids"]), -1)
+        return dict(zip(found["ids"], (vectors @ query).tolist(), strict=True))
 
     def delete_article(self, article_id: str) -> None:
         """Remove every passage of an article."""
