@@ -35,7 +35,10 @@ class Searcher:
         if not query.strip():
             return []
         query_vector = self.library.embedder.embed_query(query)
-        near = self.library.index.search(query_vector, pool, since, until)
+        catalog = self.library.catalog
+        near = self.library.index.search(
+            query_vector, pool, since, until, within=lambda: catalog.passage_ids_published(since, until)
+        )
         dense = [pid for pid, _distance in near]
         similarity = {pid: 1.0 - distance for pid, distance in near}
         lexical = [pid for pid, _score in self.library.catalog.lexical(query, pool, since, until)]

@@ -52,8 +52,18 @@ def test_a_date_range_gives_the_exact_nearest_within_it(
     index, vectors, days = indexed
     query = vectors[7] * 0.6 + vectors[400] * 0.4
     query /= np.linalg.norm(query)
-    got = [pid for pid, _ in index.search(query.tolist(), 5, since, until)]
-    assert got == _expected(vectors, days, query, 5, since, until or date.max)
+    expected = _expected(vectors, days, query, 5, since, until or date.max)
+    assert [pid for pid, _ in index.search(query.tolist(), 5, since, until)] == expected
+    asked: list[bool] = []
+
+    def within() -> list[str]:
+        """The range's passage ids, as the catalog would give them."""
+        asked.append(True)
+        return [f"{n:016x}:0000" for n, day in enumerate(days) if since <= day <= (until or date.max)]
+
+    assert [pid for pid, _ in index.search(query.tolist(), 5, since, until, within)] == expected
+    narrow = sum(since <= day <= (until or date.max) for day in days) < 100
+    assert asked == ([True] if narrow else []), "ids are read only for a narrow range"
 
 
 def test_similarities_by_id(indexed: tuple[ChromaIndex, np.ndarray, list[date]]) -> None:

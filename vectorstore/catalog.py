@@ -238,6 +238,17 @@ class Catalog:
                 for aid, url, title, source, author, published, ingested_at, n in session.execute(query)
             ]
 
+    def passage_ids_published(self, since: date | None, until: date | None) -> list[str]:
+        """Ids of the passages whose article was published in the range (undated ones never are)."""
+        query = select(PassageRow.id).join(ArticleRow, ArticleRow.id == PassageRow.article_id)
+        query = query.where(ArticleRow.published.is_not(None))
+        if since is not None:
+            query = query.where(ArticleRow.published >= since)
+        if until is not None:
+            query = query.where(ArticleRow.published <= until)
+        with self._sessions() as session:
+            return list(session.scalars(query))
+
     def newest_published(self) -> date | None:
         """The newest publication date in the library (questions' dates are read relative to it)."""
         with self._sessions() as session:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any, Protocol
 from urllib.parse import urlparse
@@ -31,9 +31,15 @@ class PassageIndex(Protocol):
         ...
 
     def search(
-        self, embedding: Sequence[float], k: int, since: date | None = None, until: date | None = None
+        self,
+        embedding: Sequence[float],
+        k: int,
+        since: date | None = None,
+        until: date | None = None,
+        within: Callable[[], Sequence[str]] | None = None,
     ) -> list[tuple[str, float]]:
-        """Passage ids and cosine distances, nearest first, optionally within a publication-date range."""
+        """Passage ids and cosine distances, nearest first, optionally within a publication-date range
+        (within: the ids of the passages in that range, read only if the index needs them)."""
         ...
 
     def delete_ids(self, ids: Sequence[str]) -> None:
@@ -162,29 +168,47 @@ class ChromaIndex:
             raise StoreError(f"the passage index rejected the passages: {exc}") from exc
 
     def search(
-        self, embedding: Sequence[float], k: int, since: date | None = None, until: date | None = None
+        self,
+        embedding: Sequence[float],
+        k: int,
+        since: date | None = None,
+        until: date | None = None,
+        within: Callable[[], Sequence[str]] | None = None,
     ) -> list[tuple[str, float]]:
         """Passage ids and cosine distances, nearest first (an empty index gives none).
 
         A date range is first tried on the unfiltered nearest OVERFETCH x k: when at least k of them are in
         the range they are exactly the range's k nearest (any nearer one in the range would be among
-        them), at the cost of one plain query (~16 ms for 500 at 100k passages) instead of Chroma's
-        filtered one (110-340 ms there); otherwise the filtered query answers."""
-        if since is not None or until is not None:
-            near = self._query(embedding, OVERFETCH * k, None, ["distances", "metadatas"])
-            low, high = date_ordinal(since) if since else 1, date_ordinal(until) if until else 99991231
-            inside = [(pid, d) for pid, d, m in near if m and low <= int(m.get("published") or 0) <= high]
-            if len(inside) >= k:
-                return inside[:k]
+        them), at the cost of one plain query (~16 ms for 500 at 100k passages). Otherwise the query is
+        restricted to the range's passage ids when `within` gives them (the catalog reads them by date:
+        7-30 ms at 100k), else Chroma's metadata filter answers (110-340 ms there)."""
+        if since is None and until is None:
+            return [(pid, d) for pid, d, _m in self._query(embedding, k, None, ["distances"])]
+        near = self._query(embedding, OVERFETCH * k, None, ["distances", "metadatas"])
+        low, high = date_ordinal(since) if since else 1, date_ordinal(until) if until else 99991231
+        inside = [(pid, d) for pid, d, m in near if m and low <= int(m.get("published") or 0) <= high]
+        if len(inside) >= k:
+            return inside[:k]
+        if within is not None:
+            ids = list(within())
+            if not ids:
+                return []
+            return [(pid, d) for pid, d, _m in self._query(embedding, k, None, ["distances"], ids)]
         return [(pid, d) for pid, d, _m in self._query(embedding, k, date_where(since, until), ["distances"])]
 
     def _query(
-        self, embedding: Sequence[float], k: int, where: dict[str, Any] | None, include: list[str]
+        self,
+        embedding: Sequence[float],
+        k: int,
+        where: dict[str, Any] | None,
+        include: list[str],
+        ids: list[str] | None = None,
     ) -> list[tuple[str, float, dict[str, Any] | None]]:
-        """One Chroma query: ids, distances and (when included) metadata, nearest first."""
+        """One Chroma query (among the given ids only, when given): ids, distances and (when included)
+        metadata, nearest first."""
         try:
             result = self._collection.query(
-                query_embeddings=[list(embedding)], n_results=k, where=where, include=include
+                query_embeddings=[list(embedding)], n_results=k, where=where, include=include, ids=ids
             )
         except Exception:
             if self._collection.count() == 0:  # counted only then: a count costs ~6 ms at 100k passages
