@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any, Protocol
@@ -15,6 +16,10 @@ from assistant.models import ArticleMeta, Passage
 from assistant.settings import Settings
 
 OVERFETCH = 10  # nearest passages read per one asked, to answer a date range without Chroma's filter
+# A Chroma server asked to search a collection whose first vectors it has not yet built into an index says
+# so; a moment later it has. Seen with two apps asking while another process wrote the first articles.
+UNBUILT = "Nothing found on disk"
+UNBUILT_RETRIES = 3
 
 
 class PassageIndex(Protocol):
@@ -206,14 +211,20 @@ class ChromaIndex:
     ) -> list[tuple[str, float, dict[str, Any] | None]]:
         """One Chroma query (among the given ids only, when given): ids, distances and (when included)
         metadata, nearest first."""
-        try:
-            result = self._collection.query(
-                query_embeddings=[list(embedding)], n_results=k, where=where, include=include, ids=ids
-            )
-        except Exception:
-            if self._collection.count() == 0:  # counted only then: a count costs ~6 ms at 100k passages
-                return []
-            raise
+        for attempt in range(UNBUILT_RETRIES + 1):
+            try:
+                result = self._collection.query(
+                    query_embeddings=[list(embedding)], n_results=k, where=where, include=include, ids=ids
+                )
+                break
+            except Exception as exc:
+                if self._collection.count() == 0:  # counted only then: a count costs ~6 ms at 100k
+                    return []
+                if UNBUILT not in str(exc):
+                    raise
+                if attempt == UNBUILT_RETRIES:
+                    return []  # the server has not built the vectors just written into its index yet
+                time.sleep(0.2)
         metas = result.get("metadatas") or [[None] * len(result["ids"][0])]
         return list(zip(result["ids"][0], result["distances"][0], metas[0], strict=True))
 
