@@ -4,31 +4,13 @@ before is written; outcomes still reach the caller in the order a one-batch-at-a
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from functools import cache
 from typing import Any
 
 from assistant.models import IngestOutcome
 
 Report = Callable[[int, IngestOutcome], None]
-M_ARENA_MAX = -8  # glibc's mallopt parameter
-
-
-@cache
-def limit_malloc_arenas(arenas: int = 2) -> bool:
-    """Cap glibc's malloc arenas before the embedding worker starts: by default every thread that
-    allocates under contention gets its own arena, and the worker's vectors and token arrays, freed in
-    another arena than the next batch's articles, more than doubled peak memory on the hostile corpus
-    (750 MiB -> 2.1 GiB; with the cap 0.7 GiB). Does nothing where the C library is not glibc."""
-    name = ctypes.util.find_library("c")
-    try:
-        libc = ctypes.CDLL(name) if name else None
-        return bool(libc is not None and libc.mallopt(M_ARENA_MAX, arenas))
-    except (OSError, AttributeError):
-        return False
 
 
 class Overlap:
@@ -36,8 +18,6 @@ class Overlap:
 
     def __init__(self, report: Report, background: bool = True) -> None:
         self.report = report
-        if background:
-            limit_malloc_arenas()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed") if background else None
         self._flight: tuple[Future[Any], Callable[[Any], None]] | None = None
         self._waiting: list[tuple[int, IngestOutcome]] = []
