@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from assistant.errors import ConfigError, NewsdeskError, NotFoundError, StoreError
+from assistant.errors import NewsdeskError, NotFoundError
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -181,28 +181,18 @@ def open_catalog(settings: Settings) -> CatalogReads:
     catalog (the folder checked and created, the catalog created under the same lock file), without
     building the embedder or opening the passage index. An existing SQLite catalog at this code's schema
     is read with the standard library (vectorstore.sqlite_reader), without importing SQLAlchemy."""
+    from vectorstore import home
     from vectorstore.sqlite_reader import SqliteReader
 
-    home = settings.home
-    if home.exists() and not home.is_dir():
-        raise ConfigError(f"the library folder {home} is a file: point NEWSDESK_HOME (or --home) at a folder")
+    home.check(settings.home)
     reader = SqliteReader.open(settings.resolved_catalog_url)
     if reader is not None:
         return reader
-    from filelock import FileLock, Timeout
-
     from vectorstore.catalog import Catalog
-    from vectorstore.reasons import hint, reason
 
-    try:
-        home.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StoreError(f"cannot create the library folder {home} ({exc.strerror}): {hint(exc)}") from exc
-    try:
-        with FileLock(home / ".open.lock", timeout=120):
-            return Catalog(settings.resolved_catalog_url)
-    except (OSError, Timeout) as exc:
-        raise StoreError(f"cannot open the library in {home} ({reason(exc)}): {hint(exc)}") from exc
+    home.prepare(settings.home)
+    with home.creating_stores(settings.home):
+        return Catalog(settings.resolved_catalog_url)
 
 
 def ids_to_remove(catalog: Catalog, prefixes: list[str], yes: bool) -> list[str]:

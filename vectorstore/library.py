@@ -6,13 +6,13 @@ import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from filelock import FileLock, Timeout
 from sqlalchemy.exc import IntegrityError
 
-from assistant.errors import ConfigError, DuplicateArticleError, NewsdeskError, StoreError
+from assistant.errors import DuplicateArticleError, NewsdeskError, StoreError
 from assistant.facts import Fact
 from assistant.models import Article, Passage
 from assistant.settings import Settings
+from vectorstore import home
 from vectorstore.catalog import Catalog
 from vectorstore.embeddings import Embedder, make_embedder
 from vectorstore.faults import pause
@@ -44,26 +44,11 @@ class Library:
     @classmethod
     def open(cls, settings: Settings) -> Library:
         """Open (creating if needed) the library named by settings."""
-        home = settings.home
-        if home.exists() and not home.is_dir():
-            raise ConfigError(
-                f"the library folder {home} is a file: point NEWSDESK_HOME (or --home) at a folder"
-            )
-        try:
-            home.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(
-                f"cannot create the library folder {home} ({exc.strerror}): {hint(exc)}"
-            ) from exc
+        home.prepare(settings.home)
         embedder = make_embedder(settings)
-        # Creating the stores runs schema migrations (ours and Chroma's own SQLite); two processes doing it
-        # at once on a new folder race, so creation is serialised by a lock file beside them.
-        try:
-            with FileLock(home / ".open.lock", timeout=120):
-                catalog = Catalog(settings.resolved_catalog_url)
-                index = ChromaIndex(settings, embedder.name)
-        except (OSError, Timeout) as exc:
-            raise StoreError(f"cannot open the library in {home} ({reason(exc)}): {hint(exc)}") from exc
+        with home.creating_stores(settings.home):
+            catalog = Catalog(settings.resolved_catalog_url)
+            index = ChromaIndex(settings, embedder.name)
         return cls(settings, catalog, index, embedder)
 
     def add(
