@@ -1,11 +1,12 @@
-"""Lexical passage search in the catalog's own full-text index (migrations 0002, 0003): SQLite FTS5, or
-PostgreSQL's tsvector ranked by ts_rank_cd. Both are updated by the database on every write and read only
-the matching rows, so nothing is rebuilt per query or per process.
+"""Lexical passage search in the catalog's own full-text index (migrations 0002-0004): SQLite FTS5, or a
+PostgreSQL tsvector with a GIN index. Both are updated by the database on every write and read only the
+matching rows, so nothing is rebuilt per query or per process.
 
-On SQLite the best FTS5 matches are re-scored with Lucene's BM25 (k1 1.5, b 0.75, IDF ln(1 + (N - df +
-0.5) / (df + 0.5))), from the index's own vocabulary: FTS5's built-in bm25() uses the classic IDF, which
-is zero for any word in more than half the passages and so ignores a library's common words entirely in a
-small library (a few long pages) — Lucene's never does.
+Either index picks the candidates; they are re-scored with Lucene's BM25 (k1 1.5, b 0.75, IDF ln(1 + (N -
+df + 0.5) / (df + 0.5))), document frequencies from the FTS5 vocabulary or GIN counts: FTS5's built-in
+bm25() uses the classic IDF, which is zero for any word in more than half the passages and so ignores a
+library's common words entirely in a small library (a few long pages), and PostgreSQL's ts_rank has no
+IDF at all — Lucene's never does either.
 
 Hand-written SQL because SQLAlchemy has no construct for FTS5 MATCH, fts5vocab or tsquery ranking."""
 
@@ -20,7 +21,7 @@ from functools import cache
 from typing import Any
 
 import Stemmer
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
 MAX_TERMS = 32  # a question expanded with its vocabulary stays well under this
@@ -105,13 +106,11 @@ def _corpus(session: Session) -> tuple[int, float]:
         return 0, 1.0
     key = (str(session.get_bind().engine.url), int(count), int(newest))
     if key not in _TOTALS:
-        params = {f"s{n}": w for n, w in enumerate(_uncounted())}
-        marks = ", ".join(f":{k}" for k in params)
-        sql = (
+        sql = text(
             "SELECT sum(cnt) FROM passages_vocab WHERE col = 'text' AND length(term) > 1"
-            f" AND term NOT IN ({marks})"
-        )
-        total = session.execute(text(sql), params).scalar()
+            " AND term NOT IN :stops"
+        ).bindparams(bindparam("stops", expanding=True))
+        total = session.execute(sql, {"stops": list(_uncounted())}).scalar()
         _TOTALS.clear()
         _TOTALS[key] = int(total or count)
     return int(count), _TOTALS[key] / count
@@ -119,10 +118,9 @@ def _corpus(session: Session) -> tuple[int, float]:
 
 def _frequencies(session: Session, query: list[str]) -> dict[str, int]:
     """How many passages hold each stemmed word (the FTS5 vocabulary)."""
-    params = {f"t{n}": w for n, w in enumerate(query)}
-    marks = ", ".join(f":{k}" for k in params)
-    sql = f"SELECT term, doc FROM passages_vocab WHERE col = 'text' AND term IN ({marks})"
-    return {term: int(doc) for term, doc in session.execute(text(sql), params)}
+    sql = text("SELECT term, doc FROM passages_vocab WHERE col = 'text' AND term IN :terms")
+    rows = session.execute(sql.bindparams(bindparam("terms", expanding=True)), {"terms": query})
+    return {term: int(doc) for term, doc in rows}
 
 
 def _idf(count: int, df: dict[str, int], query: list[str]) -> dict[str, float]:
@@ -166,11 +164,11 @@ def _rare(words: list[str], df: dict[str, int], count: int) -> list[str]:
     60,000 passages); the common words still count in the re-scoring. All words in a small library."""
     if count < LARGE:
         return words
-    rarity = sorted(words, key=lambda w: max((df.get(t, 0) for t in stems(w)), default=0))
+    held = {w: max((df.get(t, 0) for t in stems(w)), default=0) for w in words}  # passages holding it
     chosen: list[str] = []
     matched = 0
-    for word in rarity:
-        matched += max((df.get(t, 0) for t in stems(word)), default=0)
+    for word in sorted(words, key=held.__getitem__):
+        matched += held[word]
         if chosen and matched > MATCH_BUDGET:
             break
         chosen.append(word)
