@@ -188,7 +188,7 @@ class ChromaIndex:
         restricted to the range's passage ids when `within` gives them (the catalog reads them by date:
         7-30 ms at 100k), else Chroma's metadata filter answers (110-340 ms there)."""
         if since is None and until is None:
-            return [(pid, d) for pid, d, _m in self._query(embedding, k, None, ["distances"])]
+            return self._nearest(embedding, k)
         near = self._query(embedding, OVERFETCH * k, None, ["distances", "metadatas"])
         low, high = date_ordinal(since) if since else 1, date_ordinal(until) if until else 99991231
         inside = [(pid, d) for pid, d, m in near if m and low <= int(m.get("published") or 0) <= high]
@@ -196,10 +196,18 @@ class ChromaIndex:
             return inside[:k]
         if within is not None:
             ids = list(within())
-            if not ids:
-                return []
-            return [(pid, d) for pid, d, _m in self._query(embedding, k, None, ["distances"], ids)]
-        return [(pid, d) for pid, d, _m in self._query(embedding, k, date_where(since, until), ["distances"])]
+            return self._nearest(embedding, k, ids=ids) if ids else []
+        return self._nearest(embedding, k, where=date_where(since, until))
+
+    def _nearest(
+        self,
+        embedding: Sequence[float],
+        k: int,
+        where: dict[str, Any] | None = None,
+        ids: list[str] | None = None,
+    ) -> list[tuple[str, float]]:
+        """Ids and distances of the k nearest passages (matching where, or among ids)."""
+        return [(pid, d) for pid, d, _m in self._query(embedding, k, where, ["distances"], ids)]
 
     def _query(
         self,
