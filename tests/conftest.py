@@ -129,6 +129,16 @@ class FixtureServer:
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
+    def __enter__(self) -> FixtureServer:
+        """Start serving (a with-block stops and closes the server at its end)."""
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        """Stop serving and close the socket."""
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
     @property
     def base(self) -> str:
         """Base URL, e.g. http://127.0.0.1:PORT."""
@@ -165,13 +175,8 @@ def allow_private_urls() -> Iterator[None]:
 @pytest.fixture()
 def http_server() -> Iterator[FixtureServer]:
     """A fresh fixture server per test, stopped afterwards."""
-    server = FixtureServer()
-    server.thread.start()
-    try:
+    with FixtureServer() as server:
         yield server
-    finally:
-        server.httpd.shutdown()
-        server.httpd.server_close()
 
 
 @pytest.fixture()

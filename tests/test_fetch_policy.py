@@ -78,13 +78,8 @@ def connections(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 @pytest.fixture()
 def other_server() -> Iterator[FixtureServer]:
     """A second fixture server on 127.0.0.1 (another port): an internal service to protect."""
-    server = FixtureServer()
-    server.thread.start()
-    try:
+    with FixtureServer() as server:
         yield server
-    finally:
-        server.httpd.shutdown()
-        server.httpd.server_close()
 
 
 def fetch_error(settings: Settings, url: str, policy: FetchPolicy | None = None) -> str:
@@ -293,11 +288,8 @@ def ipv6_server() -> Iterator[tuple[FixtureServer, int]]:
         pytest.skip("cannot listen on [::1]")
     server.httpd.daemon_threads = True
     server.thread = threading.Thread(target=server.httpd.serve_forever, daemon=True)
-    server.thread.start()
-    try:
+    with server:
         yield server, int(server.httpd.server_address[1])
-    finally:
-        server.httpd.shutdown()
         server.httpd.server_close()
 
 
@@ -573,12 +565,8 @@ def tls_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Fixt
     context.load_cert_chain(cert, key)
     server = FixtureServer()
     server.httpd.socket = context.wrap_socket(server.httpd.socket, server_side=True)
-    server.thread.start()
-    try:
+    with server:
         yield server
-    finally:
-        server.httpd.shutdown()
-        server.httpd.server_close()
 
 
 def test_tls_verifies_the_certificate_against_the_host_name_not_the_address(

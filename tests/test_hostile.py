@@ -157,16 +157,12 @@ def corpus_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CorpusRun]:
                 content_type=case.content_type,
                 headers=dict(case.headers),
             )
-    server.thread.start()
-    try:
+    with server:
         named = [case.path for case in cases if case.source == "named" and not case.budget]
         urls = [server.url(case.path) for case in CASES if case.source == "http"]
         home = root / "library"
         command = ["--home", str(home), "ingest", "corpus", *named, *urls]
         returncode, stdout, stderr, seconds, peak = run_cli(command, root, TIMEOUT)
-    finally:
-        server.httpd.shutdown()
-        server.httpd.server_close()
     run = CorpusRun(root, home, command, returncode, stdout, stderr, seconds, peak)
     parse(run)
     print(f"\nhostile corpus: {len(command) - 3} sources, {seconds:.1f} s, peak RSS {peak / 2**20:.0f} MiB")
