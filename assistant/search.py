@@ -41,11 +41,11 @@ class Searcher:
         )
         dense = [pid for pid, _distance in near]
         similarity = {pid: 1.0 - distance for pid, distance in near}
-        lexical = [pid for pid, _score in self.library.catalog.lexical(query, pool, since, until)]
+        lexical = [pid for pid, _score in catalog.lexical(query, pool, since, until)]
         fused = rrf([dense, lexical], self.settings.rrf_k)
         top = sorted(fused, key=lambda pid: (-fused[pid], pid))[:k]
-        passages = self.library.catalog.passages_by_id(top)
-        summaries = self.library.catalog.summaries_by_id([p.article_id for p in passages.values()])
+        passages = catalog.passages_by_id(top)
+        summaries = catalog.summaries_by_id([p.article_id for p in passages.values()])
         hits = []
         for pid in top:
             passage = passages.get(pid)
